@@ -1,0 +1,40 @@
+"""The one place that builds Redis clients: from a URL, or for Redis Cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis.asyncio as aredis
+from redis.asyncio.cluster import RedisCluster
+
+from pykue.errors import RedisUnavailable
+
+AsyncRedis = aredis.Redis
+
+
+def connect(url: str, **options: Any) -> AsyncRedis:
+    """An asyncio Redis client (str replies) for a ``redis://``, ``rediss://`` or ``unix://`` URL.
+
+    Nothing is sent until first use; ``check(client)`` verifies the server answers.
+    """
+    options.setdefault("decode_responses", True)
+    options.setdefault("health_check_interval", 30)
+    try:
+        return aredis.Redis.from_url(url, **options)
+    except ValueError as exc:
+        raise RedisUnavailable(f"invalid Redis URL {url!r}: {exc}") from None
+
+
+def connect_cluster(url: str, **options: Any) -> RedisCluster:
+    """A Redis Cluster client; use a ``{q}`` prefix so each queue's keys share one slot."""
+    options.setdefault("decode_responses", True)
+    return RedisCluster.from_url(url, **options)
+
+
+async def check(client: AsyncRedis | RedisCluster, url: str = "") -> None:
+    """Raise ``RedisUnavailable`` unless the server answers PING."""
+    try:
+        await client.ping()
+    except (OSError, aredis.RedisError) as exc:
+        where = f" at {url}" if url else ""
+        raise RedisUnavailable(f"cannot reach Redis{where}: {exc}") from None
