@@ -24,6 +24,8 @@ Keys pykue adds (under the prefix, invisible to Kue)::
     q:pykue:stats:completed   hash     type -> jobs completed by pykue workers
     q:pykue:stats:failed      hash     type -> jobs failed (final) by pykue workers
     q:pykue:history:<kind>    hash     minute (epoch ms // 60000) -> count; kind complete|failed
+    q:pykue:stats:duration    hash     "<type>|<le>" -> completions that took <= le ms (buckets
+                                       DURATION_BUCKETS_MS and "+Inf"), "<type>|sum", "<type>|count"
 
 A zid is the sorted-set member of a job: the id's digit count as two decimals, ``|``, the id:
 ``1 -> "01|1"``, ``10 -> "02|10"``. Byte order of zids equals numeric order of ids.
@@ -34,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STATES = ("inactive", "active", "complete", "failed", "delayed")
+DURATION_BUCKETS_MS = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
 
 
 def zid(job_id: int) -> str:
@@ -117,3 +120,7 @@ class Keys:
 
     def history(self, outcome: str) -> str:
         return self._k(f"pykue:history:{outcome}")
+
+    @property
+    def durations(self) -> str:
+        return self._k("pykue:stats:duration")
