@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -109,6 +110,63 @@ def job(settings: Settings, job_id: str) -> None:
     click.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
     for line in log:
         click.echo(f"log: {line}")
+
+
+# -- pykue serve ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("app", required=False)
+@click.option("--host", help="Address to bind (HOST; default 127.0.0.1).")
+@click.option("--kue-port", type=click.IntRange(0, 65535), help="Dashboard port (KUE_PORT).")
+@click.option("--dnode-port", type=click.IntRange(0, 65535), help="RPC port (DNODE_PORT).")
+@click.option(
+    "--static-path",
+    type=click.Path(path_type=Path),
+    help="Folder served on the RPC port (STATIC_PATH; default: the demo page).",
+)
+@click.option(
+    "--workers",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Worker processes (PYKUE_WORKERS; default: one per CPU).",
+)
+@click.option("--title", help='Dashboard title (PYKUE_TITLE; default "Under The Rules").')
+@click.pass_obj
+def serve(
+    settings: Settings,
+    app: str | None,
+    host: str | None,
+    kue_port: int | None,
+    dnode_port: int | None,
+    static_path: Path | None,
+    workers: int | None,
+    title: str | None,
+) -> None:
+    """Run the whole system for APP (module:attribute of a Queue, or file.py:attribute;
+    default: the built-in echo app): the dashboard and Kue JSON API on KUE_PORT, static files
+    and dnode RPC over SockJS at /dnode on DNODE_PORT, housekeeping, and one worker process per
+    CPU. With no REDIS_URL an embedded Redis keeps its data under PYKUE_DATA_DIR.
+    Ctrl-C / SIGTERM drains the workers and exits 0; a second signal kills them."""
+    from pykue.cluster import logs
+    from pykue.master import run_master
+
+    try:
+        configured = settings.replace(
+            host=host,
+            kue_port=kue_port,
+            dnode_port=dnode_port,
+            static_path=static_path,
+            workers=workers,
+            title=title,
+        )
+        configured.validate()
+        logs.setup(configured.log_level, "master")
+        code = run_master(configured, app)
+    except PykueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(int(code))
 
 
 if __name__ == "__main__":  # pragma: no cover
