@@ -29,7 +29,7 @@
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -45,7 +45,7 @@
     if (response.status === 204) return null;
     let body = null;
     try { body = await response.json(); } catch (err) { body = null; }
-    if (!response.ok || (body && body.error)) {
+    if (!response.ok) {
       throw new Error((body && body.error) || response.status + " " + response.statusText);
     }
     return body;
@@ -98,7 +98,9 @@
   }
   function progressBar(value, big) {
     const pct = Math.max(0, Math.min(100, Number(value) || 0));
-    return el("span", { class: "bar" + (big ? " big" : "") }, el("i", { style: "width:" + pct + "%" }));
+    const fill = el("i");
+    fill.style.width = pct + "%";
+    return el("span", { class: "bar" + (big ? " big" : "") }, fill);
   }
   function pretty(value) { return typeof value === "string" ? value : JSON.stringify(value, null, 2); }
 
@@ -306,7 +308,7 @@
         el("button", { class: "btn small close", "aria-label": "Close", onclick: closeJob }, "✕")),
       el("div", { class: "actions" }, actions),
       el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
-      blocks,
+      ...blocks.filter(Boolean),
     );
     panel.dataset.id = id;
     panel.dataset.state = job.state;
