@@ -13,7 +13,9 @@ from pykue.core import codec
 TIMEOUT = 10_000
 
 
-async def finish(queue: Queue, job_id: int, sync_redis: redis.Redis, state: str = "complete") -> None:
+async def finish(
+    queue: Queue, job_id: int, sync_redis: redis.Redis, state: str = "complete"
+) -> None:
     """What a worker does to a job, done through the Queue API (no worker process needed)."""
     await queue.set_state(job_id, "active")
     await queue.progress(job_id, 100)
@@ -61,7 +63,9 @@ async def test_failed_job_error_log_retry_remove(
     await page.locator(f'#jobs tbody tr[data-id="{first.id}"]').click()
     detail = page.locator("#detail")
     await expect(detail.locator("pre.error")).to_contain_text("at encode (video.py:12)")
-    await expect(detail.locator("ol.log li")).to_have_text(["starting work", "Error: codec missing"])
+    await expect(detail.locator("ol.log li")).to_have_text(
+        ["starting work", "Error: codec missing"]
+    )
 
     await detail.locator('button[data-action="retry"]').click()
     await expect(detail.locator(".badge")).to_have_text("Queued", timeout=TIMEOUT)
@@ -69,7 +73,9 @@ async def test_failed_job_error_log_retry_remove(
     await expect(page.locator("#count-failed")).to_have_text("1", timeout=TIMEOUT)
     await expect(page.locator("#count-inactive")).to_have_text("1", timeout=TIMEOUT)
 
-    await page.locator(f'#jobs tbody tr[data-id="{second.id}"] button[data-action="remove"]').click()
+    await page.locator(
+        f'#jobs tbody tr[data-id="{second.id}"] button[data-action="remove"]'
+    ).click()
     await expect(page.locator("#jobs tbody tr")).to_have_count(0, timeout=TIMEOUT)
     await expect(page.locator("#count-failed")).to_have_text("0", timeout=TIMEOUT)
     assert sync_redis.exists(f"q:job:{second.id}") == 0
@@ -92,13 +98,21 @@ async def test_screenshot(
     """A realistic dashboard, written to test-output/dashboard.png."""
     now_minute = codec.now_ms() // 60_000
     for minute in range(60):
-        sync_redis.hset("q:pykue:history:complete", str(now_minute - minute), 20 + (minute * 7) % 30)
+        sync_redis.hset(
+            "q:pykue:history:complete", str(now_minute - minute), 20 + (minute * 7) % 30
+        )
         if minute % 4 == 0:
             sync_redis.hset("q:pykue:history:failed", str(now_minute - minute), minute % 9)
-    kinds = [("email", {"title": "welcome mail", "to": "ann@example.com"}), ("video", {"title": "encode"})]
+    kinds = [
+        ("email", {"title": "welcome mail", "to": "ann@example.com"}),
+        ("video", {"title": "encode"}),
+    ]
     created = await queue.create_many(
-        [{"type": t, "data": {**d, "title": f"{d['title']} {i}"}, "options": {"priority": p}}
-         for i in range(12) for (t, d), p in [(kinds[i % 2], ["normal", "high", "low"][i % 3])]]
+        [
+            {"type": t, "data": {**d, "title": f"{d['title']} {i}"}, "options": {"priority": p}}
+            for i in range(12)
+            for (t, d), p in [(kinds[i % 2], ["normal", "high", "low"][i % 3])]
+        ]
     )
     await finish(queue, created[0].id, sync_redis)
     await fail(queue, created[1].id, sync_redis, "Error: smtp timeout\n    at send (mail.py:40)")

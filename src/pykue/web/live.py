@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from pykue.core.events import decode
 from pykue.core.queue import Queue
 from pykue.web.dashboard_api import history
 from pykue.web.kue_api import kue_stats
@@ -41,18 +42,22 @@ class Live:
         self.last: dict[str, str] = {}
         self._changed: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
+        self._running = False
 
     def start(self) -> None:
+        self._running = True
         for loop in (self._stats_loop, self._events_loop, self._changes_loop):
             self._tasks.append(asyncio.create_task(self._forever(loop)))
 
     async def stop(self) -> None:
+        self._running = False
         self.close_clients()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            # A Redis client may turn a cancellation into a connection error: _forever then
+            # sees _running is False and returns; the timeout is a last resort.
+            await asyncio.wait(self._tasks, timeout=5)
         self._tasks.clear()
 
     def connect(self) -> asyncio.Queue[str | None]:
@@ -79,10 +84,12 @@ class Live:
                 client.put_nowait(frame)
 
     async def _forever(self, loop: Callable[[], Awaitable[None]]) -> None:
-        while True:
+        while self._running:
             try:
                 await loop()
             except (RedisError, OSError) as exc:
+                if not self._running:
+                    return
                 log.warning("live updates: redis error: %s", exc)
                 await asyncio.sleep(self.interval)
 
@@ -99,10 +106,16 @@ class Live:
             await asyncio.sleep(self.interval)
 
     async def _events_loop(self) -> None:
-        async with self.queue.subscribe() as events:
-            async for event in events:
-                if len(self._changed) < MAX_IDS:
+        pubsub = self.queue.client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self.queue.keys.events)
+            while self._running:
+                message = await pubsub.get_message(timeout=self.interval)
+                event = decode(message["data"]) if message else None
+                if event is not None and len(self._changed) < MAX_IDS:
                     self._changed.add(event.id)
+        finally:
+            await pubsub.aclose()
 
     async def _changes_loop(self) -> None:
         while True:
