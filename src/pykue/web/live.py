@@ -84,7 +84,7 @@ class Live:
                 client.put_nowait(frame)
 
     async def _forever(self, loop: Callable[[], Awaitable[None]]) -> None:
-        while self._running:
+        while self._running and not _cancelling():
             try:
                 await loop()
             except (RedisError, OSError) as exc:
@@ -109,7 +109,7 @@ class Live:
         pubsub = self.queue.client.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.subscribe(self.queue.keys.events)
-            while self._running:
+            while self._running and not _cancelling():
                 message = await pubsub.get_message(timeout=self.interval)
                 event = decode(message["data"]) if message else None
                 if event is not None and len(self._changed) < MAX_IDS:
@@ -123,6 +123,12 @@ class Live:
             if self._changed:
                 ids, self._changed = sorted(self._changed), set()
                 self.broadcast("changes", {"ids": ids, "full": len(ids) >= MAX_IDS})
+
+
+def _cancelling() -> bool:
+    """True if this task was asked to stop (even if a library swallowed the CancelledError)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def stream(request: web.Request) -> web.StreamResponse:

@@ -22,7 +22,11 @@ async def start_web(queue: Queue, settings: Settings) -> web.AppRunner:
     runner = web.AppRunner(create_app(queue, settings), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.kue_port)
-    await site.start()
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
     log.info("dashboard on http://%s:%s/", settings.host, bound_port(runner))
     return runner
 
