@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -32,28 +33,27 @@ async def test_start_web_serves_http(queue: Queue, settings: Settings) -> None:
         await runner.cleanup()
 
 
-async def test_cli_web_runs_the_dashboard(redis_url: str) -> None:
+def test_cli_web_runs_the_dashboard(redis_url: str) -> None:
     port = free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "KUE_PORT": str(port), "PYKUE_TITLE": "Ops"}
     pykue = Path(sys.executable).with_name("pykue")
     process = subprocess.Popen([str(pykue), "web"], env=env, stderr=subprocess.PIPE)
     try:
-        body = await _wait_for(f"http://127.0.0.1:{port}/")
-        assert "<h1 id=\"title\">Ops</h1>" in body
+        body = _wait_for(f"http://127.0.0.1:{port}/")
+        assert '<h1 id="title">Ops</h1>' in body
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=15)
     assert process.returncode == 0, err.decode()
 
 
-async def _wait_for(url: str) -> str:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(100):
-            try:
-                async with http.get(url) as response:
-                    return await response.text()
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.1)
+def _wait_for(url: str) -> str:
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode())
+        except OSError:
+            time.sleep(0.1)
     raise AssertionError(f"{url} never answered")
 
 
