@@ -161,6 +161,11 @@
       const x = left + Math.max(0, i) * slot + slot / 2;
       ctx.fillText(back === 0 ? "now" : "-" + back + "m", Math.min(Math.max(x, left + 12), width - right - 12), top + plotH + 5);
     }
+    if (peak === 1 && !data.complete.some(Boolean) && !data.failed.some(Boolean)) {
+      ctx.fillStyle = "#8a8fa3"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      ctx.font = "13px system-ui, sans-serif";
+      ctx.fillText("No job finished in the last hour", left + plotW / 2, top + plotH / 2);
+    }
     $("sum-complete").textContent = data.complete.reduce((a, b) => a + b, 0).toLocaleString();
     $("sum-failed").textContent = data.failed.reduce((a, b) => a + b, 0).toLocaleString();
   }
@@ -277,7 +282,7 @@
   function renderJob(job, log) {
     const id = Number(job.id);
     const facts = [
-      ["Priority", prioName(job.priority) + (prioName(job.priority) === String(job.priority) ? "" : " (" + job.priority + ")")],
+      ["Priority", job.state === "complete" ? prioName(job.priority) + " (" + job.priority + ")" : ""],
       ["Attempts", job.attempts.made + " made, " + job.attempts.remaining + " left of " + job.attempts.max],
       ["Created", stamp(job.created_at)], ["Updated", stamp(job.updated_at)],
       ["Started", stamp(job.started_at)], ["Failed", stamp(job.failed_at)],
@@ -357,7 +362,8 @@
     $("bulk-remove").addEventListener("click", () => {
       if (confirm("Remove every " + view.state + " " + view.type + " job?")) act(api("jobs/" + encodeURIComponent(view.type) + "/" + view.state, { method: "DELETE" }));
     });
-    window.addEventListener("resize", () => drawChart());
+    if (window.ResizeObserver) new ResizeObserver(() => drawChart()).observe($("chart"));
+    else window.addEventListener("resize", () => drawChart());
   }
 
   function connect() {
