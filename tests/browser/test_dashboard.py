@@ -122,7 +122,7 @@ async def test_screenshot(
     await expect(page.locator("#count-inactive")).to_have_text("9", timeout=TIMEOUT)
     await page.locator(f'#jobs tbody tr[data-id="{created[3].id}"]').click()
     await expect(page.locator("#detail")).to_be_visible()
-    await page.wait_for_timeout(300)
+    await expect(page.locator("#sum-failed")).not_to_have_text("0", timeout=TIMEOUT)
     path = output_dir / "dashboard.png"
     await page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000

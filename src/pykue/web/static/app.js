@@ -386,6 +386,7 @@
     selectState(view.state, false);
     history.replaceState({ state: view.state }, "", location.href);
     loadTypes();
+    api("api/history").then(drawChart, (err) => toast(err.message, true));
     connect();
   });
 })();
