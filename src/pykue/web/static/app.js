@@ -336,7 +336,7 @@
       const types = await api("job/types");
       const select = $("type-filter");
       const current = select.value;
-      select.replaceChildren(el("option", { value: "" }, "All types"), types.map((t) => el("option", { value: t, selected: t === current }, t)));
+      select.replaceChildren(el("option", { value: "" }, "All types"), ...types.map((t) => el("option", { value: t, selected: t === current }, t)));
     } catch (err) { toast(err.message, true); }
   }
 
