@@ -65,6 +65,7 @@ async def test_search_by_id_type_and_data(client: TestClient, queue: Queue) -> N
     ]
     assert await ids_of(client, "/api/search?q=user2&state=failed") == []
     assert (await client.get("/api/search?q=")).status == 400
+    assert await ids_of(client, "/api/search?q=%C2%B2") == []
 
 
 async def test_search_is_bounded_and_resumable(queue: Queue) -> None:

@@ -82,7 +82,14 @@ async def test_unknown_job_is_404_with_kues_message(client: TestClient) -> None:
 
 
 async def test_malformed_ids_are_400(client: TestClient) -> None:
-    for path in ("/job/abc", "/job/-1", "/job/0", "/job/1e3", "/job/99999999999999999999"):
+    for path in (
+        "/job/abc",
+        "/job/-1",
+        "/job/0",
+        "/job/1e3",
+        "/job/99999999999999999999",
+        "/job/%C2%B2",
+    ):
         body = await get_json(client, path, 400)
         assert "invalid job id" in body["error"]  # type: ignore[index]
     response = await client.delete("/job/x")

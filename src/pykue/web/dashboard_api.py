@@ -86,7 +86,7 @@ async def search(request: web.Request) -> web.Response:
     state, job_type = request.query.get("state") or None, request.query.get("type") or None
     if not text:
         raise InvalidOption("search text is empty")
-    if text.isdigit() and len(text) < 16:
+    if text.isascii() and text.isdigit() and len(text) < 16:
         try:
             exact = [await queue.get(int(text))]
         except (JobNotFound, InvalidOption):

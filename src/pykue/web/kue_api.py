@@ -50,7 +50,7 @@ async def kue_stats(queue: Queue) -> KueStats:
 def job_id(request: web.Request) -> int:
     """The ``:id`` of the path as a positive integer (``InvalidOption`` otherwise)."""
     raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 16 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 16 or int(raw) < 1:
         raise InvalidOption(f"invalid job id {raw!r}")
     return int(raw)
 

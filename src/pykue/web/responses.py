@@ -6,6 +6,7 @@ errors (404 route, 405 method, 413 body too large) keep their status but get a J
 
 from __future__ import annotations
 
+import json as stdlib_json
 import logging
 from typing import Any
 
@@ -20,7 +21,12 @@ log = logging.getLogger("pykue.web")
 
 
 def dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    """Compact JSON; falls back to the standard library for values orjson refuses (huge ints
+    that another Kue client may have stored)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return stdlib_json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def json(body: Any, status: int = 200) -> web.Response:
