@@ -1,0 +1,72 @@
+"""Headless Chromium opens the demo page: it sees the echo answer and a job's live progress."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from pykue import Queue
+from pykue.core.events import Event, publish
+from tests.rpc.conftest import RpcServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def open_demo(browser: Browser, rpc: RpcServer, transport: str) -> Page:
+    page = await browser.new_page()
+    page.set_default_timeout(10_000)
+    await page.goto(f"{rpc.base}/?transport={transport}")
+    await page.wait_for_selector("#echo-button:not([disabled])")
+    return page
+
+
+@pytest.mark.parametrize("transport", ["websocket", "xhr-polling"])
+async def test_demo_page_echo_and_live_progress(
+    browser: Browser, rpc: RpcServer, queue: Queue, transport: str
+) -> None:
+    page = await open_demo(browser, rpc, transport)
+    assert await page.text_content("#status") == f"connected ({transport})"
+
+    await page.fill("#echo-input", "hello from chromium")
+    await page.click("#echo-button")
+    await page.wait_for_function(
+        "document.getElementById('echo-result').textContent === 'hello from chromium'"
+    )
+    echo = await queue.get(1)
+    assert echo.data == {"title": "echo", "data": "hello from chromium"}
+
+    await page.fill("#job-type", "email")
+    await page.fill("#job-data", '{"to": "someone"}')
+    await page.click("#create-button")
+    await page.wait_for_function("document.body.dataset.watching !== undefined")
+    job_id = int(await page.text_content("#job-id") or "0")
+    assert (await queue.get(job_id)).data == {"to": "someone"}
+
+    await queue.progress(job_id, 40, 100)
+    await page.wait_for_function("document.getElementById('job-progress').textContent === '40'")
+    await queue.progress(job_id, 3, 4)
+    await page.wait_for_function("document.getElementById('job-progress').textContent === '75'")
+    await publish(queue.client, queue.keys.events, Event(job_id, "complete", ({"ok": True},)))
+    await page.wait_for_function("document.getElementById('job-state').textContent === 'complete'")
+    assert await page.get_attribute("#progress-bar", "style") == "width: 100%;"
+    await page.close()
