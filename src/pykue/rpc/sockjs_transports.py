@@ -336,10 +336,10 @@ class SockJSEndpoint:
             await _read_messages(session, ws, raw=raw)
         finally:
             self._sockets.discard(ws)
-            session.detach(ws, aborted=True)
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await asyncio.wait_for(writer, 1.0)
             writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await writer
+            session.detach(ws, aborted=True)
             await ws.close()
         return ws
 
