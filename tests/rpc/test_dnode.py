@@ -48,8 +48,12 @@ SEED_LINES = [
     ('{"method":"cull","arguments":[0]}', "cull", [0], {}),
     ('{"method":"echo","arguments":["x"]}', "echo", ["x"], {}),
     ('{"method":"echo"}', "echo", [], {}),
-    ('{"method":"echo","arguments":[1,"[Function]"],"callbacks":{"3":[1]}}', "echo",
-     [1, "[Function]"], {3: [1]}),
+    (
+        '{"method":"echo","arguments":[1,"[Function]"],"callbacks":{"3":[1]}}',
+        "echo",
+        [1, "[Function]"],
+        {3: [1]},
+    ),
 ]
 
 
@@ -73,8 +77,16 @@ def test_invalid_json_is_a_protocol_error(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["[1,2]", "5", '"x"', "null", '{"arguments":[]}', '{"method":true}', '{"method":[1]}',
-     '{"method":"echo","arguments":{"a":1}}'],
+    [
+        "[1,2]",
+        "5",
+        '"x"',
+        "null",
+        '{"arguments":[]}',
+        '{"method":true}',
+        '{"method":[1]}',
+        '{"method":"echo","arguments":{"a":1}}',
+    ],
 )
 def test_json_that_is_not_a_request_is_ignored(text: str) -> None:
     assert dnode.parse_line(text) is None

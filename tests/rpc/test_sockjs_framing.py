@@ -115,11 +115,13 @@ def test_iframe_page_and_etag() -> None:
     page, etag = sockjs.iframe_page("http://cdn/sockjs.js")
     assert '<script src="http://cdn/sockjs.js"></script>' in page
     assert "SockJS.bootstrap_iframe()" in page
-    assert etag.startswith('"') and len(etag) == 34
+    assert etag.startswith('"')
+    assert len(etag) == 34
 
 
 @pytest.mark.parametrize(
-    ("segment", "ok"), [("000", True), ("abc_def", True), ("", False), ("a.b", False), ("a/b", False)]
+    ("segment", "ok"),
+    [("000", True), ("abc_def", True), ("", False), ("a.b", False), ("a/b", False)],
 )
 def test_segments(segment: str, ok: bool) -> None:
     assert sockjs.valid_segment(segment) is ok
@@ -127,7 +129,8 @@ def test_segments(segment: str, ok: bool) -> None:
 
 def test_info_and_cors() -> None:
     body = sockjs.info()
-    assert body["websocket"] is True and body["cookie_needed"] is False
+    assert body["websocket"] is True
+    assert body["cookie_needed"] is False
     assert body["origins"] == ["*:*"]
     assert 0 <= body["entropy"] < 2**32
     assert sockjs.cors_headers(None)["Access-Control-Allow-Origin"] == "*"

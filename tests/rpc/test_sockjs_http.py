@@ -19,7 +19,12 @@ from tests.rpc.conftest import RpcServer
 
 ECHO = (
     json.dumps(
-        {"method": "echo", "arguments": ["hi", "[Function]"], "callbacks": {"0": ["1"]}, "links": []},
+        {
+            "method": "echo",
+            "arguments": ["hi", "[Function]"],
+            "callbacks": {"0": ["1"]},
+            "links": [],
+        },
         separators=(",", ":"),
     )
     + "\n"
@@ -55,7 +60,8 @@ async def test_info(rpc: RpcServer) -> None:
         assert "Set-Cookie" not in resp.headers
         body = await resp.json()
     assert set(body) == {"websocket", "origins", "cookie_needed", "entropy"}
-    assert body["websocket"] is True and body["cookie_needed"] is False
+    assert body["websocket"] is True
+    assert body["cookie_needed"] is False
 
 
 async def test_info_preflight(rpc: RpcServer) -> None:
@@ -358,7 +364,8 @@ async def test_jsonp_and_jsonp_send(rpc: RpcServer) -> None:
     while len(messages) < 2:  # the methods frame and the answer, in one batch or two
         async with rpc.http.get(rpc.base + "/dnode/000/jp1/jsonp?c=cb") as resp:
             body = await resp.text()
-        assert body.startswith("cb(") and body.endswith(");\r\n")
+        assert body.startswith("cb(")
+        assert body.endswith(");\r\n")
         frame = json.loads(body[3:-4])
         assert frame.startswith("a")
         messages += json.loads(frame[1:])

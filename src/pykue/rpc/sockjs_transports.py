@@ -130,7 +130,9 @@ class SockJSEndpoint:
         body = sockjs.info(self.options.websocket, self.options.cookie_needed)
         headers = self._headers(request, cors=True, cookie=False)
         headers["Content-Type"] = "application/json; charset=UTF-8"
-        return web.Response(text=json.dumps(body, separators=(",", ":")), headers=headers, content_type=None)
+        return web.Response(
+            text=json.dumps(body, separators=(",", ":")), headers=headers, content_type=None
+        )
 
     def _iframe(self, request: web.Request) -> web.Response:
         page, etag = sockjs.iframe_page(self.options.sockjs_url)

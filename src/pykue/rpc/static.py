@@ -30,7 +30,7 @@ class StaticFiles:
 
     def install(self, app: web.Application) -> None:
         """Serve every GET/HEAD path not routed before (install it last)."""
-        app.router.add_route("GET", "/{path:.*}", self.handle)
+        app.router.add_get("/{path:.*}", self.handle, allow_head=True)
 
     def resolve(self, raw_path: str, path: str) -> Path | None:
         """The file (or directory) a request path names, or None if it is not allowed."""
