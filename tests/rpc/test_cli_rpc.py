@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 import aiohttp
 
-from pykue import Queue
+from pykue import Queue, Settings
+from pykue.rpc import RpcOptions
 from pykue.rpc.client import Client
+from tests.rpc.conftest import FAST_SOCKJS, start_server
 from tests.support.redis_server import free_port
 
 
@@ -56,3 +59,27 @@ async def test_pykue_rpc_refuses_a_bad_port(redis_url: str) -> None:
     _, err = await process.communicate()
     assert process.returncode != 0
     assert b"DNODE_PORT" in err
+
+
+async def test_readme_client_example(queue: Queue, settings: Settings) -> None:
+    """The example creates an `echo` job, a type the default app handles."""
+    example = Path(__file__).parents[2] / "examples" / "rpc_client.py"
+    options = RpcOptions(sockjs=FAST_SOCKJS, allowed_types=frozenset({"echo"}))
+    runner, base, _ = await start_server(queue, settings, options)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(example),
+            base.replace("http", "ws") + "/dnode/websocket",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await runner.cleanup()
+    assert process.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    assert lines[0] == "echo: hello"
+    assert lines[1] == "created job 2"
+    assert lines[2].startswith("stats: {'inactiveCount': 2")
+    assert (await queue.get(2)).data == {"title": "from python"}
