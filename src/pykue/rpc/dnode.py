@@ -49,6 +49,7 @@ class Limits:
     max_links_per_message: int = 256
     max_path_length: int = 32
     max_array_index: int = 10_000
+    max_depth: int = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,8 @@ def parse_line(line: str | bytes, limits: Limits | None = None) -> Message | Non
         body = json.loads(line)
     except (ValueError, RecursionError):
         raise ProtocolError("invalid JSON") from None
+    if _deeper_than(body, limits.max_depth):
+        raise ProtocolError("value nested too deeply")
     if not isinstance(body, dict):
         return None
     method = body.get("method")
@@ -126,6 +129,20 @@ def parse_line(line: str | bytes, limits: Limits | None = None) -> Message | Non
         return None
     callbacks = _callbacks(body.get("callbacks"), limits)
     return Message(method, arguments, callbacks, _links(body.get("links"), limits))
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True if arrays/objects nest more than ``limit`` levels (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if not isinstance(node, dict | list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def encode(message: WireMessage) -> str:

@@ -72,7 +72,7 @@ class Peer:
             weakref.WeakValueDictionary()
         )
         self._buffer = ""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self._on_close: list[Callable[[], None]] = []
 
     # -- sending ---------------------------------------------------------------------------
@@ -168,12 +168,15 @@ class Peer:
             self._failed(name, exc, args)
             return
         if inspect.isawaitable(result):
-            self.spawn(self._finish(result, args, name))
+            task = self.spawn(result)
+            if task is not None:
+                task.add_done_callback(lambda done: self._finished(done, args, name))
 
-    async def _finish(self, result: Awaitable[Any], args: list[Any], name: str | int) -> None:
-        try:
-            await result
-        except Exception as exc:
+    def _finished(self, task: asyncio.Future[Any], args: list[Any], name: str | int) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, Exception):
             self._failed(name, exc, args)
 
     def _failed(self, name: str | int, exc: Exception, args: list[Any]) -> None:
@@ -183,21 +186,19 @@ class Peer:
         if callback is not None:
             callback({"message": str(exc)})
 
-    def spawn(self, coro: Awaitable[Any]) -> None:
-        """Run ``coro`` as a task of this connection (cancelled when it ends)."""
-        if self.closed:
-            if inspect.iscoroutine(coro):
-                coro.close()
-            return
-        if len(self._tasks) >= self.limits.max_pending_calls:
-            if inspect.iscoroutine(coro):
-                coro.close()
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Future[Any] | None:
+        """Run ``coro`` as a task of this connection (cancelled when it ends); None (and the
+        connection ended) when too many calls are in progress."""
+        if not self.closed and len(self._tasks) >= self.limits.max_pending_calls:
             log.warning("rpc: too many calls in progress on one connection; closing it")
             self.end()
-            return
+        if self.closed:
+            _discard(coro)
+            return None
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     # -- lifetime ----------------------------------------------------------------------------
 
@@ -230,3 +231,9 @@ class Peer:
         self._scrubber = dnode.Scrubber()
         self.remote = {}
         self._buffer = ""
+
+
+def _discard(awaitable: Awaitable[Any]) -> None:
+    """Drop an awaitable that will never run (no "never awaited" warning)."""
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()
