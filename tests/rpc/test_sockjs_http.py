@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 
 import aiohttp
 import pytest
 
-from pykue import Queue
-from pykue.rpc import sockjs
-from tests.rpc.conftest import RpcServer
+from pykue import Queue, Settings
+from pykue.rpc import RpcOptions, sockjs
+from tests.rpc.conftest import FAST_SOCKJS, RpcServer, start_server
 
 ECHO = (
     json.dumps(
@@ -371,3 +372,26 @@ async def test_jsonp_and_jsonp_send(rpc: RpcServer) -> None:
         messages += json.loads(frame[1:])
     assert json.loads(messages[0])["method"] == "methods"
     assert messages[1] == ANSWER
+
+
+async def test_cookie_needed_and_websocket_disabled(queue: Queue, settings: Settings) -> None:
+    sockjs_options = replace(FAST_SOCKJS, cookie_needed=True, websocket=False)
+    runner, base, _ = await start_server(queue, settings, RpcOptions(sockjs=sockjs_options))
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(base + "/dnode/info") as resp:
+                body = await resp.json()
+                assert (body["websocket"], body["cookie_needed"]) == (False, True)
+                assert "Set-Cookie" not in resp.headers
+            async with http.post(base + "/dnode/000/ck/xhr") as resp:
+                assert resp.headers["Set-Cookie"] == "JSESSIONID=dummy; path=/"
+            http.cookie_jar.update_cookies({"JSESSIONID": "abc"})
+            async with http.post(base + "/dnode/000/ck/xhr") as resp:
+                assert resp.headers["Set-Cookie"] == "JSESSIONID=abc; path=/"
+            async with http.options(base + "/dnode/000/ck/xhr_send") as resp:
+                assert resp.headers["Set-Cookie"] == "JSESSIONID=abc; path=/"
+            for path in ("/dnode/websocket", "/dnode/000/ck2/websocket"):
+                with pytest.raises(aiohttp.WSServerHandshakeError):
+                    await http.ws_connect(base.replace("http", "ws") + path)
+    finally:
+        await runner.cleanup()

@@ -2,8 +2,9 @@
 
 Frames (server -> client): ``o`` open, ``h`` heartbeat, ``a[...]`` messages, ``c[code,"reason"]``
 close. Each transport wraps frames its own way (``wrap_*``). Client -> server payloads are a JSON
-array of strings (``parse_payload``). No I/O here; the aiohttp transports live in
-``sockjs_transports.py`` and the session state in ``sockjs_session.py``.
+array of strings (``parse_payload``). No I/O here: the session state lives in
+``sockjs_session.py``, the aiohttp transports in ``sockjs_transports.py`` and
+``sockjs_websocket.py``.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ htmlfile, jsonp + jsonp_send).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,10 +15,11 @@ from email.utils import formatdate
 from time import time
 from urllib.parse import parse_qs
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from pykue.rpc import sockjs
 from pykue.rpc.sockjs_session import OnOpen, Session, Sessions, SockJSOptions
+from pykue.rpc.sockjs_websocket import WebSockets
 
 log = logging.getLogger("pykue.rpc.sockjs")
 Handler = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
@@ -46,7 +45,7 @@ class SockJSEndpoint:
     def __init__(self, on_open: OnOpen, options: SockJSOptions | None = None) -> None:
         self.options = options or SockJSOptions()
         self.sessions = Sessions(on_open, self.options)
-        self._sockets: set[web.WebSocketResponse] = set()
+        self.websockets = WebSockets(self.sessions, self.options)
         self._transports: dict[str, tuple[tuple[str, ...], Handler]] = {
             "websocket": (("GET",), self._websocket),
             "xhr": (("POST", "OPTIONS"), self._xhr),
@@ -67,8 +66,7 @@ class SockJSEndpoint:
 
     async def _shutdown(self, _app: web.Application) -> None:
         self.sessions.shutdown()
-        for ws in list(self._sockets):
-            await ws.close(code=1001, message=b"Server shutting down")
+        await self.websockets.shutdown()
 
     # -- dispatch ----------------------------------------------------------------------------
 
@@ -83,7 +81,7 @@ class SockJSEndpoint:
         if sockjs.is_iframe_name(tail):
             return self._only_get(request) or self._iframe(request)
         if tail == "websocket":
-            return await self._websocket(request, "raw")
+            return await self.websockets.handle(request, raw=True)
         parts = tail.split("/")
         if len(parts) == 3 and all(sockjs.valid_segment(p) for p in parts[:2]):
             route = self._transports.get(parts[2])
@@ -104,10 +102,15 @@ class SockJSEndpoint:
         headers = {"Cache-Control": sockjs.NO_CACHE}
         if cors:
             headers.update(sockjs.cors_headers(request.headers.get("Origin")))
-        if cookie and self.options.cookie_needed:
-            value = request.cookies.get("JSESSIONID", "dummy")
-            headers["Set-Cookie"] = f"JSESSIONID={value}; path=/"
+        if cookie:
+            headers.update(self._cookie(request))
         return headers
+
+    def _cookie(self, request: web.Request) -> dict[str, str]:
+        """``JSESSIONID`` for session URLs, when ``cookie_needed`` is on."""
+        if not self.options.cookie_needed:
+            return {}
+        return {"Set-Cookie": f"JSESSIONID={request.cookies.get('JSESSIONID', 'dummy')}; path=/"}
 
     def _preflight(self, request: web.Request, methods: str) -> web.Response:
         headers = sockjs.cors_headers(request.headers.get("Origin"))
@@ -115,9 +118,8 @@ class SockJSEndpoint:
             sockjs.preflight_headers(methods, request.headers.get("Access-Control-Request-Headers"))
         )
         headers["Expires"] = _expires()
-        if methods != "OPTIONS, GET" and self.options.cookie_needed:
-            headers.update(self._headers(request, cors=False))
-            headers["Cache-Control"] = f"public, max-age={sockjs.YEAR}"
+        if methods == "OPTIONS, POST":  # a session URL, not /info
+            headers.update(self._cookie(request))
         return web.Response(status=204, headers=headers)
 
     # -- fixed pages -------------------------------------------------------------------------
@@ -321,74 +323,5 @@ class SockJSEndpoint:
         headers["Content-Type"] = TEXT
         return web.Response(text="ok", headers=headers, content_type=None)
 
-    # -- websockets --------------------------------------------------------------------------
-
-    async def _websocket(self, request: web.Request, mode: str) -> web.StreamResponse:
-        refused = self._refuse_websocket(request)
-        if refused is not None:
-            return refused
-        raw = mode == "raw"
-        ws = web.WebSocketResponse(max_msg_size=self.options.max_message_bytes)
-        await ws.prepare(request)
-        session = self.sessions.websocket_session()
-        session.attach(ws)
-        self._sockets.add(ws)
-        writer = asyncio.ensure_future(_write_frames(session, ws, raw=raw))
-        try:
-            await _read_messages(session, ws, raw=raw)
-        finally:
-            self._sockets.discard(ws)
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await writer
-            session.detach(ws, aborted=True)
-            await ws.close()
-        return ws
-
-    def _refuse_websocket(self, request: web.Request) -> web.Response | None:
-        if not self.options.websocket:
-            return web.Response(status=404, text="Not found")
-        if request.method != "GET":
-            return web.Response(status=405, headers={"Allow": "GET"})
-        if request.headers.get("Upgrade", "").lower() != "websocket":
-            return web.Response(status=400, text='Can "Upgrade" only to "WebSocket".')
-        if "upgrade" not in request.headers.get("Connection", "").lower():
-            return web.Response(status=400, text='"Connection" must be "Upgrade".')
-        return None
-
-
-async def _read_messages(session: Session, ws: web.WebSocketResponse, *, raw: bool) -> None:
-    async for message in ws:
-        if message.type == WSMsgType.BINARY and raw:
-            data = message.data.decode("utf-8", errors="replace")
-        elif message.type == WSMsgType.TEXT:
-            data = message.data
-        else:
-            continue
-        if raw:
-            session.deliver([data])
-            continue
-        if not data:
-            continue
-        try:
-            session.deliver(sockjs.parse_payload(data, single_string=True))
-        except sockjs.PayloadError:
-            log.info("sockjs: broken JSON on a websocket; dropping it")
-            return
-
-
-async def _write_frames(session: Session, ws: web.WebSocketResponse, *, raw: bool) -> None:
-    while not ws.closed:
-        frame = await session.next_frame()
-        if frame is None:
-            return
-        if frame.startswith("c"):
-            if not raw:
-                await ws.send_str(frame)
-            await ws.close(code=1000)
-            return
-        if not raw:
-            await ws.send_str(frame)
-        elif frame.startswith("a"):
-            for message in json.loads(frame[1:]):
-                await ws.send_str(message)
+    async def _websocket(self, request: web.Request, _session_id: str) -> web.StreamResponse:
+        return await self.websockets.handle(request, raw=False)
