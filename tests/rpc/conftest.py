@@ -35,7 +35,7 @@ async def start_server(
     queue: Queue, settings: Settings, options: RpcOptions = FAST
 ) -> tuple[web.AppRunner, str, web.Application]:
     app = create_app(queue, settings, options)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, handler_cancellation=True)  # as pykue.rpc.serve runs it
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -395,3 +395,30 @@ async def test_cookie_needed_and_websocket_disabled(queue: Queue, settings: Sett
                     await http.ws_connect(base.replace("http", "ws") + path)
     finally:
         await runner.cleanup()
+
+
+async def test_xhr_echoes_requested_cors_headers(rpc: RpcServer) -> None:
+    headers = {"Access-Control-Request-Headers": "a, b, c"}
+    async with rpc.http.post(rpc.base + "/dnode/000/ch1/xhr", headers=headers) as resp:
+        assert resp.headers["Access-Control-Allow-Headers"] == "a, b, c"
+    async with rpc.http.post(rpc.base + "/dnode/000/ch2/xhr") as resp:
+        assert "Access-Control-Allow-Headers" not in resp.headers
+
+
+async def test_http_10_streaming_ends_with_the_connection(rpc: RpcServer) -> None:
+    host, port = rpc.base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        b"POST /dnode/000/h10/xhr_streaming HTTP/1.0\r\n"
+        b"Connection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200")
+    assert b"Transfer-Encoding" not in head
+    assert await reader.readexactly(2049) == b"h" * 2048 + b"\n"
+    assert await reader.readline() == b"o\n"
+    big = ECHO.replace('"hi"', json.dumps("x" * 5000))
+    assert (await send(rpc, "h10", json.dumps([big])))[0] == 204
+    rest = await asyncio.wait_for(reader.read(), 5)  # over the 4096-byte limit: closed
+    assert rest.endswith(b"\n")
+    writer.close()

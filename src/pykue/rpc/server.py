@@ -94,8 +94,11 @@ def static_folder(settings: Settings) -> Path:
 
 
 async def serve(app: web.Application, settings: Settings) -> None:
-    """Run ``app`` on ``HOST:DNODE_PORT`` until cancelled."""
-    runner = web.AppRunner(app)
+    """Run ``app`` on ``HOST:DNODE_PORT`` until cancelled.
+
+    ``handler_cancellation`` lets a SockJS receiver notice at once that its client went away
+    (without it, the endpoint checks the connection every ``SockJSOptions.abort_check`` s)."""
+    runner = web.AppRunner(app, handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.dnode_port)
     await site.start()

@@ -178,10 +178,14 @@ def iframe_page(sockjs_url: str) -> tuple[str, str]:
 # -- headers -----------------------------------------------------------------------------------
 
 
-def cors_headers(origin: str | None) -> dict[str, str]:
-    """CORS headers of the XHR family and ``/info``."""
+def cors_headers(origin: str | None, request_headers: str | None = None) -> dict[str, str]:
+    """CORS headers of the XHR family and ``/info`` (``Access-Control-Allow-Headers`` echoes
+    the request's ``Access-Control-Request-Headers`` when there are any)."""
     allowed = origin if origin and origin != "null" else "*"
-    return {"Access-Control-Allow-Origin": allowed, "Access-Control-Allow-Credentials": "true"}
+    headers = {"Access-Control-Allow-Origin": allowed, "Access-Control-Allow-Credentials": "true"}
+    if request_headers:
+        headers["Access-Control-Allow-Headers"] = request_headers
+    return headers
 
 
 def preflight_headers(methods: str, request_headers: str | None) -> dict[str, str]:

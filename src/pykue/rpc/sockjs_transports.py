@@ -35,6 +35,12 @@ def _gone(request: web.Request) -> Callable[[], bool]:
     return gone
 
 
+def _cors(request: web.Request) -> dict[str, str]:
+    return sockjs.cors_headers(
+        request.headers.get("Origin"), request.headers.get("Access-Control-Request-Headers")
+    )
+
+
 def _expires() -> str:
     return formatdate(time() + sockjs.YEAR, usegmt=True)
 
@@ -101,7 +107,7 @@ class SockJSEndpoint:
     def _headers(self, request: web.Request, *, cors: bool, cookie: bool = True) -> dict[str, str]:
         headers = {"Cache-Control": sockjs.NO_CACHE}
         if cors:
-            headers.update(sockjs.cors_headers(request.headers.get("Origin")))
+            headers.update(_cors(request))
         if cookie:
             headers.update(self._cookie(request))
         return headers
@@ -113,7 +119,7 @@ class SockJSEndpoint:
         return {"Set-Cookie": f"JSESSIONID={request.cookies.get('JSESSIONID', 'dummy')}; path=/"}
 
     def _preflight(self, request: web.Request, methods: str) -> web.Response:
-        headers = sockjs.cors_headers(request.headers.get("Origin"))
+        headers = _cors(request)
         headers.update(
             sockjs.preflight_headers(methods, request.headers.get("Access-Control-Request-Headers"))
         )
@@ -208,6 +214,8 @@ class SockJSEndpoint:
         headers = self._headers(request, cors=cors)
         headers["Content-Type"] = content_type
         response = web.StreamResponse(headers=headers)
+        if request.version < (1, 1):  # no chunked encoding: the end of the body is the close
+            response.force_close()
         await response.prepare(request)
         await response.write(prelude.encode())
         token = object()
