@@ -12,6 +12,7 @@ from pykue import Queue, Settings
 from pykue.rpc import PeerLimits, RpcOptions
 from pykue.rpc.client import Client
 from tests.rpc.conftest import FAST_SOCKJS, RpcServer, start_server
+from tests.support.redis_server import free_port
 
 
 def dnode_line(method: Any, arguments: list[Any], callbacks: dict[str, Any] | None = None) -> str:
@@ -141,3 +142,22 @@ async def test_sockjs_send_errors_leave_the_session_usable(rpc: RpcServer) -> No
     while '"arguments":["ok"]' not in seen.replace(" ", "").replace("\\", ""):
         async with rpc.http.post(base + "/xhr") as resp:
             seen += await resp.text()
+
+
+async def test_redis_down_gets_answers_not_crashes() -> None:
+    settings = Settings.from_env({}, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    queue = Queue(settings=settings)
+    options = RpcOptions(sockjs=FAST_SOCKJS, allowed_types=frozenset({"email"}))
+    runner, base, _ = await start_server(queue, settings, options)
+    try:
+        async with await Client.connect(base.replace("http", "ws") + "/dnode/websocket") as c:
+            assert await c.echo("still answered") == "still answered"  # as the seed does
+            (err,) = await c.call("create", "email", {})
+            assert "message" in err
+            (err,) = await c.call("stats")
+            assert "message" in err
+            (err,) = await c.call("watch", 1, print)
+            assert "message" in err
+    finally:
+        await runner.cleanup()
+        await queue.close()

@@ -128,10 +128,7 @@ class Api:
 
     # -- the seed's method -------------------------------------------------------------------
 
-    def echo(self, *args: Any) -> None:
-        self.peer.spawn(self._echo(args))
-
-    async def _echo(self, args: tuple[Any, ...]) -> None:
+    async def echo(self, *args: Any) -> None:
         data: dict[str, Any] = {"title": "echo"}
         if args:
             data["data"] = to_json_value(args[0])
@@ -139,7 +136,7 @@ class Api:
         try:
             job = await self.queue.create("echo", data)
             log.info("%s", job.id)
-        except PykueError as exc:
+        except Exception as exc:  # the seed answers even when the job was not saved
             log.warning("rpc: echo could not save its job: %s", exc)
         cb = _callback(args, 1)
         if cb is not None:
@@ -152,75 +149,69 @@ class Api:
             job_type in self.queue.handlers or job_type in self.options.allowed_types
         )
 
-    def create(self, *args: Any) -> None:
+    async def create(self, *args: Any) -> None:
+        """``create(type, data, [options], cb)``; other failures reach ``cb`` through the peer."""
         cb = _last_callback(args)
         params = args[:-1] if cb is not None else args
-        self.peer.spawn(self._create(params, cb))
-
-    async def _create(self, params: tuple[Any, ...], cb: Callable[..., Any] | None) -> None:
+        reply = cb or _ignore
         job_type = params[0] if params else None
-        data = to_json_value(params[1]) if len(params) > 1 else None
-        raw_options = params[2] if len(params) > 2 else None
-        reply = cb or (lambda *_: None)
         if not isinstance(job_type, str) or not self.allowed(job_type):
             reply(error(f"job type {job_type!r} is not allowed"))
             return
+        data = to_json_value(params[1]) if len(params) > 1 else None
         try:
-            options = _create_options(raw_options)
+            options = _create_options(params[2] if len(params) > 2 else None)
             job = await self.queue.create(job_type, {} if data is None else data, **options)
         except PykueError as exc:
             reply(error(str(exc)))
             return
         reply(None, job.id)
 
-    def watch(self, *args: Any) -> None:
-        on_event, cb = _callback(args, 1), _callback(args, 2)
-        reply = cb or (lambda *_: None)
+    async def watch(self, *args: Any) -> None:
+        on_event, reply = _callback(args, 1), _callback(args, 2) or _ignore
         if on_event is None:
             reply(error("watch needs an event callback"))
             return
         if self.watches >= self.options.max_watches:
             reply(error(f"too many watches (limit {self.options.max_watches})"))
             return
-        self.peer.spawn(self._watch(args[0], on_event, reply))
+        self.watches += 1
+        try:
+            await self._watch(args[0], on_event, reply)
+        except Exception as exc:
+            reply(error(str(exc) or type(exc).__name__))
+        finally:
+            self.watches -= 1
 
     async def _watch(
         self, job_id: Any, on_event: Callable[..., Any], reply: Callable[..., Any]
     ) -> None:
-        self.watches += 1
-        try:
-            number = int(job_id)
-            async with self.queue.subscribe(job_id=number, names=WATCHED) as events:
-                job = await self.queue.get(number)
-                state = job.state.value if job.state is not None else None
-                current: WatchJSON = {
-                    "id": job.id,
-                    "type": job.type,
-                    "state": state,
-                    "progress": job.progress,
-                }
-                reply(None, current)
-                if state in ENDING:
-                    on_event(
-                        _event_json(Event(job.id, state, _final_args(job.result, job.error, state)))
-                    )
+        number = int(job_id)
+        async with self.queue.subscribe(job_id=number, names=WATCHED) as events:
+            job = await self.queue.get(number)
+            state = job.state.value if job.state is not None else None
+            reply(None, _watch_json(job.id, job.type, state, job.progress))
+            if state in ENDING:
+                final = _final_args(job.result, job.error, state)
+                on_event(_event_json(Event(job.id, state, final)))
+                return
+            async for event in events:
+                on_event(_event_json(event))
+                if event.event in ENDING:
                     return
-                async for event in events:
-                    on_event(_event_json(event))
-                    if event.event in ENDING:
-                        return
-        except (PykueError, TypeError, ValueError) as exc:
-            reply(error(str(exc)))
-        finally:
-            self.watches -= 1
 
-    def stats(self, *args: Any) -> None:
+    async def stats(self, *args: Any) -> None:
         cb = _last_callback(args)
         if cb is not None:
-            self.peer.spawn(self._stats(cb))
+            cb(None, await self.queue.stats())
 
-    async def _stats(self, cb: Callable[..., Any]) -> None:
-        cb(None, await self.queue.stats())
+
+def _ignore(*_args: Any) -> None:
+    """The callback of a caller that passed none."""
+
+
+def _watch_json(job_id: int, job_type: str, state: str | None, progress: int) -> WatchJSON:
+    return {"id": job_id, "type": job_type, "state": state, "progress": progress}
 
 
 def _event_json(event: Event) -> EventJSON:
