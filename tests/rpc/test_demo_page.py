@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from pykue import Queue
+from pykue import Queue, Settings
 from pykue.core.events import Event, publish
-from tests.rpc.conftest import RpcServer
+from tests.rpc.conftest import RpcServer, start_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -70,3 +70,26 @@ async def test_demo_page_echo_and_live_progress(
     await page.wait_for_function("document.getElementById('job-state').textContent === 'complete'")
     assert await page.get_attribute("#progress-bar", "style") == "width: 100%;"
     await page.close()
+
+
+async def test_demo_page_authenticates_with_a_token(
+    browser: Browser, queue: Queue, settings: Settings
+) -> None:
+    runner, base, _ = await start_server(queue, settings.replace(auth_token="open-sesame"))
+    try:
+        page = await browser.new_page()
+        page.set_default_timeout(10_000)
+        await page.goto(base + "/")
+        await page.wait_for_selector("#auth:not([hidden])")
+        assert await page.is_disabled("#echo-button")
+        await page.fill("#token", "open-sesame")
+        await page.click("#auth-button")
+        await page.wait_for_selector("#echo-button:not([disabled])")
+        assert await page.text_content("#auth-result") == "ok"
+        await page.click("#echo-button")
+        await page.wait_for_function(
+            "document.getElementById('echo-result').textContent === 'hello'"
+        )
+        await page.close()
+    finally:
+        await runner.cleanup()
