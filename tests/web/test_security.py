@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient
 
-from pykue import Queue, Settings
+from pykue import ConfigError, Queue, Settings
+from pykue.web import create_app
 from tests.web.conftest import make_client
 
 TOKEN = "s3cret-token"
@@ -111,3 +112,8 @@ async def test_page_security_headers(client: TestClient) -> None:
     page = await client.get("/")
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_basic_auth_needs_user_and_password(queue: Queue, settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="set together"):
+        create_app(queue, settings.replace(auth_user="admin"))

@@ -8,7 +8,7 @@ from pykue.core.queue import Queue
 from pykue.settings import Settings
 from pykue.web import dashboard_api, kue_api, live, metrics, pages
 from pykue.web.responses import errors_middleware
-from pykue.web.security import auth_middleware, csrf_middleware
+from pykue.web.security import auth_middleware, check_auth_settings, csrf_middleware
 from pykue.web.state import LIVE, QUEUE, SETTINGS
 
 BODY_OVERHEAD = 64 * 1024
@@ -21,6 +21,7 @@ def body_limit(settings: Settings) -> int:
 
 def create_app(queue: Queue, settings: Settings, *, live_interval: float = 1.0) -> web.Application:
     """The web application on ``queue``; serve it with ``pykue.web.runner.start_web``."""
+    check_auth_settings(settings)
     app = web.Application(
         middlewares=[errors_middleware, auth_middleware, csrf_middleware],
         client_max_size=body_limit(settings),

@@ -22,6 +22,7 @@ import hmac
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from pykue.errors import ConfigError
 from pykue.settings import Settings
 from pykue.web.responses import error
 from pykue.web.state import SETTINGS
@@ -32,7 +33,13 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def auth_enabled(settings: Settings) -> bool:
-    return bool(settings.auth_token or (settings.auth_user and settings.auth_password))
+    return bool(settings.auth_token or settings.auth_user or settings.auth_password)
+
+
+def check_auth_settings(settings: Settings) -> None:
+    """Basic auth needs both a user and a password (``ConfigError`` otherwise)."""
+    if bool(settings.auth_user) != bool(settings.auth_password):
+        raise ConfigError("PYKUE_AUTH_USER and PYKUE_AUTH_PASSWORD must be set together")
 
 
 def _same(given: str | None, expected: str | None) -> bool:
