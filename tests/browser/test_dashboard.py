@@ -90,6 +90,8 @@ async def test_detail_follows_progress_live(page: Page, queue: Queue) -> None:
     await queue.progress(job.id, 3, 4, {"step": "charts"})
     await expect(page.locator("#detail .pct")).to_have_text("75%", timeout=TIMEOUT)
     await expect(page.locator("#detail")).to_contain_text('"step": "charts"')
+    await queue.log(job.id, "rendering %s", "charts")  # no event: the open detail re-reads
+    await expect(page.locator("#detail ol.log li")).to_have_text(["rendering charts"])
 
 
 async def test_screenshot(

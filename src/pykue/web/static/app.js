@@ -318,6 +318,9 @@
     panel.dataset.id = id;
     panel.dataset.state = job.state;
     panel.hidden = false;
+    // Kue publishes no event for log lines: while a job runs, its detail also re-reads every 2 s.
+    clearTimeout(view.detailTimer);
+    if (job.state === "active") view.detailTimer = setTimeout(() => view.openId === id && showJob(id), 2000);
   }
 
   // -- navigation and controls ----------------------------------------------------------------
