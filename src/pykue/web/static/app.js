@@ -241,10 +241,12 @@
     return buttons;
   }
 
+  // Throttled: under a steady stream of changes the list still refreshes about twice a second.
   let refreshTimer = null;
   function refreshSoon(delay) {
+    if (refreshTimer && delay !== 0) return;
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(loadList, delay === undefined ? 400 : delay);
+    refreshTimer = setTimeout(() => { refreshTimer = null; loadList(); }, delay === undefined ? 400 : delay);
   }
 
   // -- actions --------------------------------------------------------------------------------
@@ -347,6 +349,7 @@
     for (const link of document.querySelectorAll(".state")) {
       link.addEventListener("click", (event) => { event.preventDefault(); selectState(link.dataset.state, true); });
     }
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape" && view.openId) closeJob(); });
     window.addEventListener("popstate", (event) => selectState((event.state && event.state.state) || "inactive", false));
     $("type-filter").addEventListener("focus", loadTypes);
     $("type-filter").addEventListener("change", (e) => { view.type = e.target.value; view.offset = 0; view.before = null; loadList(); });
@@ -380,7 +383,7 @@
       const change = JSON.parse(e.data);
       if (view.openId && (change.full || change.ids.includes(view.openId))) showJob(view.openId);
       const shown = new Set(view.rows.map((j) => Number(j.id)));
-      if (change.full || change.ids.some((id) => shown.has(id))) refreshSoon();
+      if (change.full || (!view.search && view.offset === 0) || change.ids.some((id) => shown.has(id))) refreshSoon();
     });
   }
 
