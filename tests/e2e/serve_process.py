@@ -63,7 +63,8 @@ class ServeProcess:
         return self
 
     def _read(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
+        assert self.process is not None
+        assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
             if line.startswith("Web: http"):

@@ -28,8 +28,14 @@ HERE = Path(__file__).parent
 NODE_MODULES = ROOT / "tests" / "node" / "node_modules"
 EXAMPLE = "examples/thumbnails.py:queue"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -51,10 +57,10 @@ async def get_json(url: str) -> Any:
         return await response.json()
 
 
-async def wait_for(url: str, predicate: Any, timeout: float = 30) -> Any:
-    """Poll a JSON URL until ``predicate(body)`` is true; return the body."""
+async def wait_for(url: str, predicate: Any, polls: int = 300) -> Any:
+    """Poll a JSON URL (every 0.1 s) until ``predicate(body)`` is true; return the body."""
     body: Any = None
-    for _ in range(int(timeout / 0.1)):
+    for _ in range(polls):
         body = await get_json(url)
         if predicate(body):
             return body
