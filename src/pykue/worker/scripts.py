@@ -1,0 +1,64 @@
+"""Worker-side Lua scripts, preloaded so a pipeline can EVALSHA a batch in one round trip.
+
+(redis-py's own pipeline script support sends ``SCRIPT EXISTS`` before every batch.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from redis.asyncio.client import Redis
+from redis.exceptions import NoScriptError
+
+from pykue.core.scripts import Arg, source
+
+Call = tuple[str, Sequence[str], Sequence[Arg]]
+"""One script call: name, KEYS, ARGV."""
+
+
+class ScriptRunner:
+    """Runs ``core/scripts/<name>.lua`` by SHA, alone or many in one pipeline."""
+
+    def __init__(self, client: Redis) -> None:
+        self._client = client
+        self._sha: dict[str, str] = {}
+
+    def _digest(self, name: str) -> str:
+        sha = self._sha.get(name)
+        if sha is None:
+            sha = hashlib.sha1(source(name).encode()).hexdigest()
+            self._sha[name] = sha
+        return sha
+
+    async def load(self, names: Sequence[str]) -> None:
+        """Load scripts into Redis (after a restart or SCRIPT FLUSH too)."""
+        for name in names:
+            self._sha[name] = str(await self._client.script_load(source(name)))
+
+    async def call(self, name: str, keys: Sequence[str], args: Sequence[Arg]) -> Any:
+        """Run one script."""
+        return (await self.batch([(name, keys, args)]))[0]
+
+    async def batch(self, calls: Sequence[Call], *, raise_errors: bool = True) -> list[Any]:
+        """Run many scripts in one pipeline; results in order. With ``raise_errors=False`` a
+        failed call's result is its exception, otherwise the first error is raised."""
+        results = await self._send(calls)
+        missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+        if missing:
+            await self.load(sorted({calls[i][0] for i in missing}))
+            retried = await self._send([calls[i] for i in missing])
+            for i, result in zip(missing, retried, strict=True):
+                results[i] = result
+        if raise_errors:
+            for result in results:
+                if isinstance(result, Exception):
+                    raise result
+        return results
+
+    async def _send(self, calls: Sequence[Call]) -> list[Any]:
+        async with self._client.pipeline(transaction=False) as pipe:
+            for name, keys, args in calls:
+                pipe.evalsha(self._digest(name), len(keys), *keys, *args)
+            return list(await pipe.execute(raise_on_error=False))
