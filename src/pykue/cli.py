@@ -111,5 +111,32 @@ def job(settings: Settings, job_id: str) -> None:
         click.echo(f"log: {line}")
 
 
+# -- pykue worker ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("app", required=False)
+@click.option(
+    "--processes",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: PYKUE_WORKERS, or one per CPU).",
+)
+@click.pass_obj
+def worker(settings: Settings, app: str | None, processes: int | None) -> None:
+    """Run worker processes for APP (module:attribute of a Queue; default: the built-in echo
+    app). SIGTERM/SIGINT drain them; a second signal kills them."""
+    from pykue.cluster import ExitCode, Supervisor, logs
+    from pykue.worker.loader import load_app
+
+    try:
+        load_app(app)
+    except PykueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(int(ExitCode.APP_ERROR))
+    logs.setup(settings.log_level, "supervisor")
+    sys.exit(int(Supervisor(settings, app, processes=processes).run()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
