@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from redis.client import PubSub
 
 from pykue import Queue, Settings
 from pykue.worker import Worker
@@ -50,3 +52,18 @@ async def states(queue: Queue, *ids: int) -> list[str]:
 
 async def settled(queue: Queue, *ids: int) -> bool:
     return all(s in ("complete", "failed") for s in await states(queue, *ids))
+
+
+def drain_messages(pubsub: PubSub, want: int, timeout: float = 3.0) -> list[str]:
+    """Messages received on a (sync) subscription: ``want`` of them, or all by ``timeout``."""
+    messages: list[str] = []
+    deadline = time.monotonic() + timeout
+    while len(messages) < want and time.monotonic() < deadline:
+        message = pubsub.get_message(timeout=0.1)
+        if message is not None:
+            messages.append(str(message["data"]))
+    time.sleep(0.05)
+    while (message := pubsub.get_message(timeout=0.05)) is not None:
+        messages.append(str(message["data"]))
+    pubsub.close()
+    return messages
