@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 
 import redis
@@ -69,7 +68,8 @@ async def test_a_recovered_job_cannot_be_completed_by_its_old_worker(
         recovered = await app.get(job.id)
         assert recovered.state == "inactive"
         assert recovered.attempts_made == 1
-        assert recovered.error is not None and recovered.error.startswith("Lease expired")
+        assert recovered.error is not None
+        assert recovered.error.startswith("Lease expired")
         release.set()
         await asyncio.sleep(0.3)
         assert (await app.get(job.id)).state == "inactive"
@@ -113,7 +113,8 @@ async def test_a_job_reserved_but_never_activated_returns_without_spending_an_at
     assert (await keeper.tick()).recovered == 1
     await keeper.stop()
     back = await app.get(job.id)
-    assert back.state == "inactive" and back.attempts_made == 0
+    assert back.state == "inactive"
+    assert back.attempts_made == 0
     assert sync_redis.zcard(app.keys.type_state("gap", "inactive")) == 1
     assert sync_redis.zcard(app.keys.state("active")) == 0
     assert sync_redis.llen(app.keys.tokens("gap")) == 1
@@ -140,22 +141,25 @@ async def test_kill_9_of_a_worker_process_returns_its_job(
     app: Queue, fast: Settings, redis_url: str, sync_redis: redis.Redis
 ) -> None:
     job = await app.create("hang", attempts=2)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.worker.hanging_worker", redis_url, str(fast.lease_ms)],
-        stdout=subprocess.PIPE,
-        text=True,
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.worker.hanging_worker",
+        redis_url,
+        str(fast.lease_ms),
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready"
+        assert (await child.stdout.readline()).strip() == b"ready"
         await wait_for(lambda: _state_is(app, job.id, "active"))
         os.kill(child.pid, signal.SIGKILL)
     finally:
-        child.wait(10)
+        await asyncio.wait_for(child.wait(), 10)
     keeper = Housekeeper(app.client, app.keys, fast)
     keeper.start()
     try:
-        await wait_for(lambda: _state_is(app, job.id, "inactive"), timeout=fast.lease_ms / 1000 + 3)
+        await wait_for(lambda: _state_is(app, job.id, "inactive"), within=fast.lease_ms / 1000 + 3)
     finally:
         await keeper.stop()
     back = await app.get(job.id)

@@ -69,7 +69,8 @@ async def test_sync_handler_runs_in_a_thread_with_a_blocking_context(app: Queue)
     assert done.progress == 100
     assert done.progress_data == {"stage": "half"}
     assert await app.log_lines(job.id) == ["step 1 of two"]
-    assert threads and threads[0] != threading.main_thread().name
+    assert threads
+    assert threads[0] != threading.main_thread().name
 
 
 async def test_async_handler_context(app: Queue) -> None:
@@ -85,7 +86,8 @@ async def test_async_handler_context(app: Queue) -> None:
     done = await app.get(job.id)
     assert done.result == done.worker_id
     assert done.worker_id is not None
-    assert done.worker_id.startswith("kue:") and done.worker_id.endswith(":report:1")
+    assert done.worker_id.startswith("kue:")
+    assert done.worker_id.endswith(":report:1")
     assert await app.log_lines(job.id) == ['{"an":"object"}']
 
 
@@ -102,7 +104,8 @@ async def test_results_follow_kue(app: Queue) -> None:
         await wait_for(lambda: settled(app, *(j.id for j in jobs)))
     got = [await app.get(j.id) for j in jobs]
     assert all(j.state == "complete" for j in got)
-    assert "result" not in got[0].fields and "result" not in got[1].fields
+    assert "result" not in got[0].fields
+    assert "result" not in got[1].fields
     assert got[2].fields["result"] == "[]"
     assert got[3].result["error"] is True
     assert got[3].result["message"].startswith('Invalid JSON Result: "')
@@ -162,10 +165,12 @@ async def test_completion_bookkeeping_and_metrics(app: Queue, sync_redis: redis.
     assert sync_redis.hget(k.counter("completed"), "m") == "3"
     assert sum(int(v) for v in sync_redis.hvals(k.history("complete"))) == 3
     durations = sync_redis.hgetall(k.durations)
-    assert durations["m|count"] == "3" and durations["m|+Inf"] == "3"
+    assert durations["m|count"] == "3"
+    assert durations["m|+Inf"] == "3"
     assert int(sync_redis.get(k.work_time) or 0) >= 0
     assert sync_redis.zcard(k.state("active")) == 0
-    assert sync_redis.zcard(k.leases) == 0 and sync_redis.hlen(k.owners) == 0
+    assert sync_redis.zcard(k.leases) == 0
+    assert sync_redis.hlen(k.owners) == 0
     assert sync_redis.zscore(k.jobs, f"0{len(str(removed.id))}|{removed.id}") is None
     assert sync_redis.zcard(k.state("complete")) == 2
 

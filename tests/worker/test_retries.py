@@ -47,7 +47,8 @@ async def test_fixed_backoff(app: Queue) -> None:
     done = await run_one(app, "fixed", backoff={"type": "fixed", "delay": 60})
     assert seen == [(1, None), (2, 60), (3, 60)]
     assert done.state == "complete"
-    assert done.promote_at is not None and done.failed_at is not None
+    assert done.promote_at is not None
+    assert done.failed_at is not None
     assert done.promote_at - done.failed_at == 60
 
 
@@ -128,6 +129,7 @@ async def test_delayed_job_runs_after_its_delay(app: Queue) -> None:
     async with running(app):
         await wait_for(lambda: settled(app, job.id))
     done = await app.get(job.id)
-    assert done.started_at is not None and done.created_at is not None
+    assert done.started_at is not None
+    assert done.created_at is not None
     assert done.started_at - done.created_at >= 300
     assert started == [job.id]
