@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -77,9 +78,7 @@ class WorkerCommand:
     def stop(self) -> None:
         if self.process.poll() is None:
             for pid in self.children():
-                try:
+                with contextlib.suppress(psutil.Error):
                     psutil.Process(pid).kill()
-                except psutil.Error:
-                    pass
             self.process.kill()
         self.process.wait(10)
