@@ -24,7 +24,7 @@ class LeaseKeeper:
         keys: Keys,
         name: str,
         lease_ms: int,
-        on_lost: Callable[[str], None],
+        on_lost: Callable[[str, str], None],
     ) -> None:
         self._runner = runner
         self._keys = keys
@@ -50,7 +50,9 @@ class LeaseKeeper:
         now = now_ms()
         lost = await self._runner.call("renew", keys, [now + self.lease_ms, self.name, now, *pairs])
         for member in lost:
-            self._on_lost(str(member))
+            token = self._held.get(str(member))
+            if token is not None:
+                self._on_lost(str(member), token)
         return [str(m) for m in lost]
 
     async def run(self) -> None:

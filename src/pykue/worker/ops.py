@@ -10,14 +10,16 @@ from pykue.core.scripts import Arg
 from pykue.worker.scripts import Call
 
 BUCKET_LABELS = (*(str(b) for b in DURATION_BUCKETS_MS), "+Inf")
+_BUCKET_ARGS = tuple(",".join(BUCKET_LABELS[i:]) for i in range(len(BUCKET_LABELS)))
 
 
-def buckets_for(duration_ms: int) -> tuple[str, ...]:
-    """The cumulative histogram buckets (``le`` labels) a run of ``duration_ms`` counts in."""
+def buckets_for(duration_ms: int) -> str:
+    """The cumulative histogram buckets (``le`` labels, comma-separated) a run of
+    ``duration_ms`` counts in."""
     for index, bound in enumerate(DURATION_BUCKETS_MS):
         if duration_ms <= bound:
-            return BUCKET_LABELS[index:]
-    return BUCKET_LABELS[-1:]
+            return _BUCKET_ARGS[index]
+    return _BUCKET_ARGS[-1]
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class TypeOps:
             result_json,
             k.events,
             now // 60_000,
-            *buckets_for(duration),
+            buckets_for(duration),
         ]
         return ("complete", [k.job(job_id), k.log(job_id), *self._complete_keys], args)
 

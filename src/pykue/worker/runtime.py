@@ -204,8 +204,8 @@ class Worker:
         """Jobs running now."""
         return sum(len(c.running) for c in self._consumers.values())
 
-    def _lease_lost(self, member: str) -> None:
+    def _lease_lost(self, member: str, token: str) -> None:
         active = self.held(strip_zid(member))
-        if active is not None and not active.lost:
+        if active is not None and active.held.token == token and not active.lost:
             active.lost = True
             log.warning("job %s: lease lost (recovered by another process)", active.job.id)

@@ -6,7 +6,8 @@
 -- KEYS[13] q:pykue:stats:duration
 -- ARGV[1] id  ARGV[2] zid  ARGV[3] fencing token  ARGV[4] workerId  ARGV[5] now (ms)
 -- ARGV[6] duration (ms)  ARGV[7] result JSON ('' = none)  ARGV[8] events channel
--- ARGV[9] minute (now // 60000)  ARGV[10..] duration buckets this run falls in ("<le>", "+Inf")
+-- ARGV[9] minute (now // 60000)  ARGV[10] the duration buckets this run counts in, comma-separated
+-- ("250,500,...,+Inf": the histogram is cumulative)
 -- Returns 1, or 0 if the lease was lost (the job was recovered or moved): nothing is written.
 local id, zid, token, now, duration = ARGV[1], ARGV[2], ARGV[3], ARGV[5], tonumber(ARGV[6])
 local owner = redis.call('HGET', KEYS[9], zid)
@@ -38,7 +39,9 @@ redis.call('HDEL', KEYS[9], zid)
 redis.call('INCRBY', KEYS[10], duration)
 redis.call('HINCRBY', KEYS[11], jtype, 1)
 redis.call('HINCRBY', KEYS[12], ARGV[9], 1)
-for i = 10, #ARGV do redis.call('HINCRBY', KEYS[13], jtype .. '|' .. ARGV[i], 1) end
+for le in string.gmatch(ARGV[10], '[^,]+') do
+  redis.call('HINCRBY', KEYS[13], jtype .. '|' .. le, 1)
+end
 redis.call('HINCRBY', KEYS[13], jtype .. '|sum', duration)
 redis.call('HINCRBY', KEYS[13], jtype .. '|count', 1)
 if f[6] and f[6] ~= '' then
