@@ -38,12 +38,12 @@ async def test_async_handler_past_its_ttl_is_cancelled_and_fails(app: Queue) -> 
 async def test_progress_restarts_the_ttl_clock(app: Queue) -> None:
     @app.process("steady")
     async def handle(job: Job, ctx: JobContext) -> str:
-        for step in range(6):
-            await asyncio.sleep(0.05)
-            await ctx.progress(step + 1, 6)
+        for step in range(8):
+            await asyncio.sleep(0.1)
+            await ctx.progress(step + 1, 8)
         return "done"
 
-    job = await app.create("steady", ttl=150)
+    job = await app.create("steady", ttl=500)
     async with running(app):
         await wait_for(lambda: settled(app, job.id))
     assert (await app.get(job.id)).state == "complete"

@@ -28,6 +28,7 @@ from pykue.worker.ops import Held
 
 log = logging.getLogger("pykue.worker")
 RETRY_PAUSE_S = 1.0
+CANCEL_WAIT_S = 1.0
 
 
 class Consumer:
@@ -101,6 +102,9 @@ class Consumer:
                     1:
                 ],
             )
+            if reply is None:  # paused for every pykue worker: look again in a while
+                await asyncio.sleep(self.env.poll_s)
+                return 0
             if reply:
                 await self._activate(_pairs(reply), token)
                 return 0
@@ -196,9 +200,9 @@ class Consumer:
         left = [(a, t) for a, t in list(self.running.values()) if not t.done()]
         for _, task in left:
             task.cancel()
-        for _, task in left:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if left:
+            # A handler that swallows the cancellation is abandoned after a moment.
+            await asyncio.wait([t for _, t in left], timeout=CANCEL_WAIT_S)
         return [a for a, _ in left]
 
 

@@ -24,6 +24,7 @@ class Finisher:
         self._pending: list[tuple[Call, asyncio.Future[Any]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="pykue-finisher")
@@ -35,7 +36,7 @@ class Finisher:
         return future
 
     async def _run(self) -> None:
-        while True:
+        while not self._closing:
             await self._wake.wait()
             self._wake.clear()
             await self.flush()
@@ -60,6 +61,8 @@ class Finisher:
 
     async def close(self) -> None:
         """Write what is left and stop."""
+        self._closing = True
+        self._wake.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -51,6 +51,7 @@ class Housekeeper:
         self.token = uuid.uuid4().hex
         self._task: asyncio.Task[None] | None = None
         self._last_trim = 0.0
+        self._stopping = False
 
     @property
     def lock_ms(self) -> int:
@@ -122,7 +123,7 @@ class Housekeeper:
 
     async def _loop(self) -> None:
         interval = self._settings.promote_interval_ms / 1000
-        while True:
+        while not self._stopping:
             try:
                 await self.tick()
             except (RedisError, OSError) as exc:
@@ -130,10 +131,12 @@ class Housekeeper:
             await asyncio.sleep(interval)
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="pykue-housekeeper")
 
     async def stop(self) -> None:
         """Stop the loop and give up the leadership."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -32,6 +32,7 @@ class LeaseKeeper:
         self.lease_ms = lease_ms
         self._on_lost = on_lost
         self._held: dict[str, str] = {}
+        self.stopped = False
 
     def add(self, member: str, token: str) -> None:
         self._held[member] = token
@@ -56,8 +57,8 @@ class LeaseKeeper:
         return [str(m) for m in lost]
 
     async def run(self) -> None:
-        """Heartbeat until cancelled."""
-        while True:
+        """Heartbeat until ``stopped`` is set (and the task cancelled)."""
+        while not self.stopped:
             await asyncio.sleep(self.lease_ms / 3000)
             try:
                 await self.renew()

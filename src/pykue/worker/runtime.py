@@ -152,6 +152,7 @@ class Worker:
             await self._housekeeper.stop()
             self._housekeeper = None
         if self._heartbeat is not None:
+            env.leases.stopped = True
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat

@@ -32,6 +32,7 @@ class TtlWatch:
         self._channel = channel
         self._lookup = lookup
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
         self.subscribed = asyncio.Event()
 
     def need(self) -> None:
@@ -39,7 +40,7 @@ class TtlWatch:
             self._task = asyncio.create_task(self._listen(), name="pykue-ttl-watch")
 
     async def _listen(self) -> None:
-        while True:
+        while not self._closing:
             try:
                 async with Subscription(
                     self._client, self._channel, names=["ttl exceeded"]
@@ -55,6 +56,7 @@ class TtlWatch:
                 await asyncio.sleep(1)
 
     async def close(self) -> None:
+        self._closing = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

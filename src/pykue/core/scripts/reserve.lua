@@ -6,14 +6,14 @@
 -- KEYS[6] q:pykue:leases          KEYS[7] q:pykue:owners   KEYS[8] q:pykue:paused
 -- ARGV[1] at most this many jobs  ARGV[2] tokens the caller already consumed (0 or 1)
 -- ARGV[3] lease deadline (ms)     ARGV[4] fencing token of this reservation  ARGV[5] type
--- Returns {zid, priority, zid, priority, ...} in Kue's order (priority, then id); empty when
--- the type is paused for every pykue worker (a consumed token is then given back).
+-- Returns {zid, priority, zid, priority, ...} in Kue's order (priority, then id), or false
+-- when the type is paused for every pykue worker (a consumed token is then given back).
 -- One wake-up token is removed per job taken (minus those consumed), so the token list keeps
 -- matching the inactive set for Node Kue workers sharing the Redis.
 local consumed = tonumber(ARGV[2])
 if redis.call('SISMEMBER', KEYS[8], ARGV[5]) == 1 then
   if consumed > 0 then redis.call('LPUSH', KEYS[5], 1) end
-  return {}
+  return false
 end
 local popped = redis.call('ZPOPMIN', KEYS[1], tonumber(ARGV[1]))
 local deadline, token = tonumber(ARGV[3]), ARGV[4]
