@@ -7,7 +7,7 @@ from functools import cached_property
 
 from pykue.core.keys import DURATION_BUCKETS_MS, Keys, zid
 from pykue.core.scripts import Arg
-from pykue.worker.scripts import Call
+from pykue.worker.scripts import Call, Key
 
 BUCKET_LABELS = (*(str(b) for b in DURATION_BUCKETS_MS), "+Inf")
 _BUCKET_ARGS = tuple(",".join(BUCKET_LABELS[i:]) for i in range(len(BUCKET_LABELS)))
@@ -33,9 +33,9 @@ class TypeOps:
         return self.keys.type_state(self.job_type, state)
 
     @cached_property
-    def reserve_keys(self) -> list[str]:
+    def reserve_keys(self) -> list[Key]:
         k = self.keys
-        return [
+        return _encoded(
             self._ts("inactive"),
             k.state("inactive"),
             k.state("active"),
@@ -44,20 +44,28 @@ class TypeOps:
             k.leases,
             k.owners,
             k.paused,
-        ]
+        )
 
     def reserve(self, count: int, consumed: int, deadline: int, token: str) -> Call:
         return ("reserve", self.reserve_keys, [count, consumed, deadline, token, self.job_type])
 
-    def activate(self, job_id: int, token: str, now: int, worker_id: str) -> Call:
+    @cached_property
+    def _activate_keys(self) -> list[Key]:
         k = self.keys
-        keys = [k.job(job_id), k.state("active"), self._ts("active"), k.leases, k.owners]
-        return ("activate", keys, [job_id, zid(job_id), token, now, worker_id, k.events])
+        return _encoded(k.state("active"), self._ts("active"), k.leases, k.owners)
 
     @cached_property
-    def _complete_keys(self) -> list[str]:
+    def _events(self) -> bytes:
+        return self.keys.events.encode()
+
+    def activate(self, job_id: int, token: str, now: int, worker_id: str) -> Call:
+        keys = [self.keys.job(job_id), *self._activate_keys]
+        return ("activate", keys, [job_id, zid(job_id), token, now, worker_id, self._events])
+
+    @cached_property
+    def _complete_keys(self) -> list[Key]:
         k = self.keys
-        return [
+        return _encoded(
             k.jobs,
             k.state("active"),
             self._ts("active"),
@@ -69,7 +77,7 @@ class TypeOps:
             k.counter("completed"),
             k.history("complete"),
             k.durations,
-        ]
+        )
 
     def complete(self, held: Held, now: int, result_json: str) -> Call:
         k, job_id = self.keys, held.job_id
@@ -82,16 +90,16 @@ class TypeOps:
             now,
             duration,
             result_json,
-            k.events,
+            self._events,
             now // 60_000,
             buckets_for(duration),
         ]
         return ("complete", [k.job(job_id), k.log(job_id), *self._complete_keys], args)
 
     @cached_property
-    def _fail_keys(self) -> list[str]:
+    def _fail_keys(self) -> list[Key]:
         k = self.keys
-        return [
+        return _encoded(
             k.state("active"),
             self._ts("active"),
             k.state("failed"),
@@ -105,7 +113,7 @@ class TypeOps:
             k.owners,
             k.counter("failed"),
             k.history("failed"),
-        ]
+        )
 
     def fail(self, held: Held, now: int, failure: FailureArgs) -> Call:
         k, job_id = self.keys, held.job_id
@@ -120,7 +128,7 @@ class TypeOps:
             failure.log_line,
             failure.message_json,
             "" if failure.delay is None else failure.delay,
-            k.events,
+            self._events,
             now // 60_000,
             "1" if failure.ack else "0",
         ]
@@ -180,6 +188,10 @@ class TypeOps:
             now // 60_000,
         ]
         return ("recover", keys, args)
+
+
+def _encoded(*keys: str) -> list[Key]:
+    return [key.encode() for key in keys]
 
 
 @dataclass(frozen=True, slots=True)

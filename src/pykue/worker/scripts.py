@@ -14,8 +14,9 @@ from redis.exceptions import NoScriptError
 
 from pykue.core.scripts import Arg, source
 
-Call = tuple[str, Sequence[str], Sequence[Arg]]
-"""One script call: name, KEYS, ARGV."""
+Key = str | bytes
+Call = tuple[str, Sequence[Key], Sequence[Arg]]
+"""One script call: name, KEYS, ARGV (keys that never change are pre-encoded bytes)."""
 
 
 class ScriptRunner:
@@ -37,7 +38,7 @@ class ScriptRunner:
         for name in names:
             self._sha[name] = str(await self._client.script_load(source(name)))
 
-    async def call(self, name: str, keys: Sequence[str], args: Sequence[Arg]) -> Any:
+    async def call(self, name: str, keys: Sequence[Key], args: Sequence[Arg]) -> Any:
         """Run one script."""
         return (await self.batch([(name, keys, args)]))[0]
 
