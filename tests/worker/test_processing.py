@@ -193,3 +193,17 @@ async def test_tokens_stay_consistent_for_node_workers(app: Queue, sync_redis: r
     late = await app.create("tok")
     assert sync_redis.llen(app.keys.tokens("tok")) == 1
     assert orjson.loads(orjson.dumps(late.id)) == late.id
+
+
+async def test_scripts_are_reloaded_after_script_flush(app: Queue, sync_redis: redis.Redis) -> None:
+    @app.process("flush")
+    async def handle(job: Job) -> str:
+        return "ok"
+
+    async with running(app):
+        first = await app.create("flush")
+        await wait_for(lambda: settled(app, first.id))
+        sync_redis.script_flush()
+        second = await app.create("flush")
+        await wait_for(lambda: settled(app, second.id))
+    assert (await app.get(second.id)).state == "complete"

@@ -1,6 +1,7 @@
-"""Worker-side Lua scripts, preloaded so a pipeline can EVALSHA a batch in one round trip.
+"""Worker-side Lua scripts, preloaded so a batch of EVALSHAs goes in one round trip.
 
-(redis-py's own pipeline script support sends ``SCRIPT EXISTS`` before every batch.)
+(redis-py's own pipeline script support sends ``SCRIPT EXISTS`` before every batch, and its
+per-argument encoding is most of a worker's CPU time: batches are packed by hiredis directly.)
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from hiredis import pack_command
 from redis.asyncio.client import Redis
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from pykue.core.scripts import Arg, source
 
@@ -58,8 +60,26 @@ class ScriptRunner:
                     raise result
         return results
 
+    def _command(self, name: str, keys: Sequence[Key], args: Sequence[Arg]) -> Any:
+        return ("EVALSHA", self._digest(name), len(keys), *keys, *args)
+
     async def _send(self, calls: Sequence[Call]) -> list[Any]:
-        async with self._client.pipeline(transaction=False) as pipe:
-            for name, keys, args in calls:
-                pipe.evalsha(self._digest(name), len(keys), *keys, *args)
-            return list(await pipe.execute(raise_on_error=False))
+        """One round trip: the EVALSHAs packed by hiredis, written at once, replies read in
+        order (a script error is returned in place of its reply)."""
+        packed = [pack_command(self._command(name, keys, args)) for name, keys, args in calls]
+        pool: Any = self._client.connection_pool
+        conn = await pool.get_connection()
+        try:
+            await conn.send_packed_command(packed)
+            results: list[Any] = []
+            for _ in packed:
+                try:
+                    results.append(await conn.read_response())
+                except ResponseError as exc:
+                    results.append(exc)
+        except BaseException:
+            await conn.disconnect()
+            raise
+        finally:
+            await pool.release(conn)
+        return results
