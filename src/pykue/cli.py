@@ -114,6 +114,16 @@ def job(settings: Settings, job_id: str) -> None:
 # -- pykue worker ----------------------------------------------------------------------------
 
 
+def run_checked(settings: Settings) -> None:
+    """Raise ``RedisUnavailable`` unless Redis answers."""
+
+    async def check() -> None:
+        async with Queue(settings=settings):
+            pass
+
+    asyncio.run(check())
+
+
 @main.command()
 @click.argument("app", required=False)
 @click.option(
@@ -134,6 +144,12 @@ def worker(settings: Settings, app: str | None, processes: int | None) -> None:
     except PykueError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(int(ExitCode.APP_ERROR))
+    if settings.redis_url is not None:
+        try:
+            run_checked(settings)
+        except PykueError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(int(ExitCode.REDIS_UNAVAILABLE))
     logs.setup(settings.log_level, "supervisor")
     sys.exit(int(Supervisor(settings, app, processes=processes).run()))
 

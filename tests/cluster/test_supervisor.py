@@ -48,6 +48,21 @@ def test_bad_app_is_a_clear_one_line_error(redis_url: str) -> None:
         assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_unreachable_redis_is_a_clear_one_line_error() -> None:
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pykue.cli", "worker"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert done.returncode == ExitCode.REDIS_UNAVAILABLE
+    assert done.stderr.startswith("Error: cannot reach Redis at redis://127.0.0.1:1/0")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 def test_workers_report_ready_are_restarted_and_drain_on_sigterm(
     redis_url: str, sync_redis: redis.Redis
 ) -> None:
