@@ -23,6 +23,7 @@ class Settings:
     """Everything pykue is configured with. Build with ``Settings.from_env(os.environ)``."""
 
     redis_url: str | None = None
+    redis_cluster: bool = False
     prefix: str = "q"
     host: str = "127.0.0.1"
     kue_port: int = 3000
@@ -144,6 +145,12 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
         "redis_url",
         _redis_url,
         "Redis to use (redis://, rediss://, unix://); unset: an embedded redis-server",
+    ),
+    EnvVar(
+        "PYKUE_REDIS_CLUSTER",
+        "redis_cluster",
+        _bool,
+        "REDIS_URL is a Redis Cluster node (use a prefix like {q}) (default false)",
     ),
     EnvVar("PYKUE_PREFIX", "prefix", _text, "key prefix, as Kue's `prefix` (default q)"),
     EnvVar("HOST", "host", _text, "address the servers bind to (default 127.0.0.1)"),

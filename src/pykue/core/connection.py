@@ -10,6 +10,8 @@ from redis.asyncio.cluster import RedisCluster
 from pykue.errors import RedisUnavailable
 
 AsyncRedis = aredis.Redis
+Client = aredis.Redis | RedisCluster
+"""Either kind of client a Queue works with."""
 
 
 def connect(url: str, **options: Any) -> AsyncRedis:
@@ -28,10 +30,13 @@ def connect(url: str, **options: Any) -> AsyncRedis:
 def connect_cluster(url: str, **options: Any) -> RedisCluster:
     """A Redis Cluster client; use a ``{q}`` prefix so each queue's keys share one slot."""
     options.setdefault("decode_responses", True)
-    return RedisCluster.from_url(url, **options)
+    try:
+        return RedisCluster.from_url(url, **options)
+    except ValueError as exc:
+        raise RedisUnavailable(f"invalid Redis Cluster URL {url!r}: {exc}") from None
 
 
-async def check(client: AsyncRedis | RedisCluster, url: str = "") -> None:
+async def check(client: Client, url: str = "") -> None:
     """Raise ``RedisUnavailable`` unless the server answers PING."""
     try:
         await client.ping()

@@ -6,6 +6,7 @@ Validation happens before anything is written, so bad input never leaves a half-
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from pykue.errors import InvalidOption
 
 DEFAULT_MAX_PAYLOAD = 1_048_576
 MAX_TYPE_LENGTH = 200
+MAX_NUMBER = 2**53
 
 # Kue's REST ``options`` keys -> JobSpec.build keyword.
 _KUE_OPTIONS = {
@@ -137,6 +139,8 @@ def _job_type(value: Any) -> str:
 def _whole(value: Any, name: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidOption(f"invalid {name} {value!r}: expected a number")
+    if not math.isfinite(value) or value > MAX_NUMBER:
+        raise InvalidOption(f"invalid {name} {value!r}: must be a finite number below 2**53")
     if value < minimum:
         raise InvalidOption(f"invalid {name} {value!r}: must be at least {minimum}")
     return int(value)
