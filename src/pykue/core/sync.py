@@ -1,0 +1,199 @@
+"""``SyncQueue``: the producer and read side of ``Queue`` for synchronous code (WSGI, Django,
+Flask, scripts).
+
+It runs an ordinary async ``Queue`` on a private event loop in a daemon thread, so both share one
+implementation (the same Lua scripts, validation and errors). Every method blocks until Redis has
+answered and is safe to call from any thread::
+
+    with SyncQueue("redis://127.0.0.1:6379/0") as queue:
+        job = queue.create("email", {"to": "a@example.com"}, priority="high")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue as thread_queue
+import threading
+from collections.abc import Coroutine, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from pykue.core.events import Event, Subscription
+from pykue.core.job import Job
+from pykue.core.keys import Keys
+from pykue.core.queue import JobInput, Queue
+from pykue.core.states import JobState
+from pykue.errors import PykueError
+from pykue.settings import Settings
+
+T = TypeVar("T")
+
+
+class SyncQueue:
+    """A blocking facade over ``Queue`` (same arguments, same methods, same errors)."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        prefix: str | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.queue = Queue(url, prefix=prefix, settings=settings)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="pykue-sync-queue", daemon=True
+        )
+        self._thread.start()
+        self._closed = False
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self._closed:
+            coro.close()
+            raise PykueError("this SyncQueue is closed")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    @property
+    def keys(self) -> Keys:
+        return self.queue.keys
+
+    @property
+    def settings(self) -> Settings:
+        return self.queue.settings
+
+    def connect(self) -> SyncQueue:
+        """Make sure Redis answers (``RedisUnavailable`` otherwise)."""
+        self._run(self.queue.connect())
+        return self
+
+    def close(self) -> None:
+        """Close the connections and stop the private loop (idempotent)."""
+        if self._closed:
+            return
+        try:
+            self._run(self.queue.close())
+        finally:
+            self._closed = True
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
+
+    def __enter__(self) -> SyncQueue:
+        return self.connect()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- producing ---------------------------------------------------------------------------
+
+    def create(self, job_type: str, data: Any = None, **options: Any) -> Job:
+        """``Queue.create``."""
+        return self._run(self.queue.create(job_type, data, **options))
+
+    def create_many(self, jobs: Iterable[JobInput], *, events: bool = True) -> list[Job]:
+        """``Queue.create_many``."""
+        return self._run(self.queue.create_many(list(jobs), events=events))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, job_id: int | str) -> Job:
+        return self._run(self.queue.get(job_id))
+
+    def get_many(self, ids: Sequence[int]) -> list[Job]:
+        return self._run(self.queue.get_many(ids))
+
+    def ids(
+        self, state: str | None = None, job_type: str | None = None, start: int = 0, stop: int = -1
+    ) -> list[int]:
+        return self._run(self.queue.ids(state, job_type, start, stop))
+
+    def range(
+        self,
+        state: str | None = None,
+        job_type: str | None = None,
+        start: int = 0,
+        stop: int = -1,
+        order: str = "asc",
+    ) -> list[Job]:
+        return self._run(self.queue.range(state, job_type, start, stop, order))
+
+    def count(self, state: str | None = None, job_type: str | None = None) -> int:
+        return self._run(self.queue.count(state, job_type))
+
+    def stats(self) -> dict[str, int | None]:
+        return self._run(self.queue.stats())
+
+    def types(self) -> list[str]:
+        return self._run(self.queue.types())
+
+    def log_lines(self, job_id: int | str) -> list[str]:
+        return self._run(self.queue.log_lines(job_id))
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def set_state(self, job_id: int | str, state: str | JobState) -> str:
+        return self._run(self.queue.set_state(job_id, state))
+
+    def restart(self, job_id: int | str) -> str:
+        return self._run(self.queue.restart(job_id))
+
+    def set_priority(self, job_id: int | str, priority: int | str) -> None:
+        self._run(self.queue.set_priority(job_id, priority))
+
+    def remove(self, job_id: int | str) -> str:
+        return self._run(self.queue.remove(job_id))
+
+    def progress(self, job_id: int | str, done: float, total: float = 100, data: Any = None) -> int:
+        return self._run(self.queue.progress(job_id, done, total, data))
+
+    def log(self, job_id: int | str, fmt: Any, *args: Any) -> None:
+        self._run(self.queue.log(job_id, fmt, *args))
+
+    # -- events ------------------------------------------------------------------------------
+
+    def subscribe(
+        self, *, job_id: int | None = None, names: Sequence[str] | None = None
+    ) -> SyncSubscription:
+        """``with queue.subscribe() as events: event = events.get(timeout=1.0)``."""
+        return SyncSubscription(self, self.queue.subscribe(job_id=job_id, names=names))
+
+
+class SyncSubscription:
+    """Events received on the facade's loop, handed to the calling thread."""
+
+    def __init__(self, owner: SyncQueue, subscription: Subscription) -> None:
+        self._owner = owner
+        self._subscription = subscription
+        self._inbox: thread_queue.Queue[Event] = thread_queue.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    def __enter__(self) -> SyncSubscription:
+        self._owner._run(self._subscription.__aenter__())
+        self._task = self._owner._run(self._start())
+        return self
+
+    async def _start(self) -> asyncio.Task[None]:
+        return asyncio.get_running_loop().create_task(self._pump())
+
+    async def _pump(self) -> None:
+        async for event in self._subscription:
+            self._inbox.put(event)
+
+    async def _stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._subscription.close()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._owner._run(self._stop())
+
+    def get(self, timeout: float | None = None) -> Event | None:
+        """The next event, or None if none arrives within ``timeout`` seconds."""
+        try:
+            return self._inbox.get(timeout=timeout)
+        except thread_queue.Empty:
+            return None
+
+    def __iter__(self) -> Iterator[Event]:
+        while True:
+            yield self._inbox.get()
