@@ -62,6 +62,8 @@ class Settings:
             raise ConfigError(f"KUE_PORT and DNODE_PORT are both {self.kue_port}")
         if not self.prefix:
             raise ConfigError("PYKUE_PREFIX must not be empty")
+        if self.redis_url is not None:
+            _redis_url("REDIS_URL", self.redis_url)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed (None values are ignored)."""
