@@ -14,8 +14,8 @@ from tests.interop.peer import kue_peer
 from tests.support.redis_server import RedisServer
 
 
-async def _wait_states(queue: Queue, wanted: dict[int, str], timeout: float = 15.0) -> list[Job]:
-    deadline = time.monotonic() + timeout
+async def _wait_states(queue: Queue, wanted: dict[int, str], within: float = 15.0) -> list[Job]:
+    deadline = time.monotonic() + within
     while True:
         jobs = await queue.get_many(list(wanted))
         if {j.id: j.state for j in jobs} == wanted:
@@ -25,7 +25,7 @@ async def _wait_states(queue: Queue, wanted: dict[int, str], timeout: float = 15
         await asyncio.sleep(0.05)
 
 
-async def _events_until(events: Any, stop: set[tuple[int, str]], timeout: float) -> list[Event]:
+async def _events_until(events: Any, stop: set[tuple[int, str]], within: float) -> list[Event]:
     seen: list[Event] = []
 
     async def run() -> None:
@@ -35,7 +35,7 @@ async def _events_until(events: Any, stop: set[tuple[int, str]], timeout: float)
             if not stop:
                 return
 
-    await asyncio.wait_for(run(), timeout)
+    await asyncio.wait_for(run(), within)
     return seen
 
 
