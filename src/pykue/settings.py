@@ -131,6 +131,13 @@ def _path(_name: str, raw: str) -> Path:
     return Path(raw)
 
 
+def markdown_table() -> str:
+    """The README's configuration table, generated from ``ENVIRONMENT``."""
+    rows = ["| Variable | Meaning |", "| --- | --- |"]
+    rows += [f"| `{var.name}` | {var.help.replace('|', '/')} |" for var in ENVIRONMENT]
+    return "\n".join(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class EnvVar:
     """One environment variable: its name, the Settings field it sets, and what it means."""
