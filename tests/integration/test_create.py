@@ -10,6 +10,7 @@ from pykue import (
     InvalidOption,
     InvalidPriority,
     Queue,
+    RedisUnavailable,
     Settings,
     ValidationError,
 )
@@ -96,6 +97,7 @@ async def test_created_job_matches_stored(queue: Queue) -> None:
 
 async def test_bulk_create_one_incrby(queue: Queue, sync_redis: redis.Redis) -> None:
     await queue.create("pre", {})
+    sync_redis.config_resetstat()
     jobs = await queue.create_many(
         [
             {"type": "report", "data": {"title": "a"}},
@@ -105,6 +107,9 @@ async def test_bulk_create_one_incrby(queue: Queue, sync_redis: redis.Redis) -> 
     )
     assert [j.id for j in jobs] == [2, 3, 4]
     assert sync_redis.get("q:ids") == "4"
+    calls = sync_redis.info("commandstats")
+    assert calls["cmdstat_incrby"]["calls"] == 1
+    assert "cmdstat_incr" not in calls
     assert zset(sync_redis, "q:jobs:report:inactive") == [("01|3", -5.0), ("01|2", 0.0)]
     assert sync_redis.llen("q:report:jobs") == 2
     assert sync_redis.hget("q:job:4", "removeOnComplete") == "true"
@@ -157,3 +162,10 @@ async def test_payload_limit_is_configurable(settings: Settings, sync_redis: red
         with pytest.raises(InvalidJobData, match="over the limit of 64"):
             await small.create("t", {"x": "y" * 100})
     assert sync_redis.get("q:ids") == "1"
+
+
+async def test_unreachable_redis() -> None:
+    queue = Queue("redis://127.0.0.1:1/0", settings=Settings.from_env({}))
+    with pytest.raises(RedisUnavailable, match="cannot reach Redis at redis://"):
+        async with queue:
+            raise AssertionError("connected to nothing")

@@ -112,7 +112,11 @@ class Queue:
             self._embedded = None
 
     async def __aenter__(self) -> Queue:
-        return await self.connect()
+        try:
+            return await self.connect()
+        except BaseException:
+            await self.close()
+            raise
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
