@@ -22,6 +22,11 @@ def test_exponential_max_delay_caps_at_max_minus_half_delay() -> None:
     assert _delays(Backoff("exponential", 1000, 1200)) == [500, 700, 700]
 
 
+def test_zero_max_delay_and_zero_delay_mean_unset() -> None:
+    assert _delays(Backoff("exponential", 400, 0)) == [200, 600, 1400]
+    assert _delays(Backoff("fixed", 0), current=80) == [80, 80, 80]
+
+
 def test_exponential_rounds_half_up() -> None:
     assert Backoff("exponential", 3).next_delay(1, None) == 2  # 1.5 -> 2 (Math.round)
 

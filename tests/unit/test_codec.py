@@ -89,6 +89,12 @@ def test_kue_json_bytes(job_id: int | str, fields: dict[str, str], text: str) ->
     assert orjson.dumps(codec.kue_json(job_id, fields)).decode() == text
 
 
+def test_kue_json_of_odd_hashes() -> None:
+    odd = codec.kue_json(3, {"type": "t", "priority": "urgent", "progress": "0"})
+    assert (odd["priority"], odd["progress"], odd["data"]) == (None, "0", {})
+    assert "result" not in odd
+
+
 def test_job_to_kue_json_id_types() -> None:
     job = Job.from_hash(1, JOB1_HASH)
     assert job.to_kue_json()["id"] == 1
@@ -120,16 +126,18 @@ def test_job_from_hash_types() -> None:
     )
 
 
-ATTEMPTS: list[tuple[dict[str, str], dict[str, int]]] = [
+ATTEMPTS: list[tuple[dict[str, str], dict[str, int | None]]] = [
     ({}, {"made": 0, "remaining": 1, "max": 1}),
     ({"max_attempts": "3"}, {"made": 0, "remaining": 3, "max": 3}),
     ({"max_attempts": "3", "attempts": "1"}, {"made": 1, "remaining": 2, "max": 3}),
     ({"max_attempts": "3", "attempts": "3"}, {"made": 3, "remaining": 0, "max": 3}),
+    ({"attempts": "1"}, {"made": 1, "remaining": None, "max": 1}),
+    ({"max_attempts": "0"}, {"made": 0, "remaining": 1, "max": 1}),
 ]
 
 
 @pytest.mark.parametrize(("fields", "expected"), ATTEMPTS)
-def test_attempts_json(fields: dict[str, str], expected: dict[str, int]) -> None:
+def test_attempts_json(fields: dict[str, str], expected: dict[str, int | None]) -> None:
     assert codec.attempts_json(fields) == expected
 
 

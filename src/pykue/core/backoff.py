@@ -49,9 +49,9 @@ class Backoff:
         ``js`` (a Node function pykue cannot run) falls back to the job's stored ``delay``,
         like ``true``.
         """
-        base = self.delay if self.delay is not None else (current_delay or 0)
+        base = self.delay or current_delay or 0  # Kue: ``backoff.delay || job.delay``
         if self.kind == "exponential":
-            cap = math.inf if self.max_delay is None else self.max_delay - base / 2
+            cap = (self.max_delay or math.inf) - base / 2  # Kue: ``(maxDelay || Infinity)``
             return int(_round_half_up(min(cap, base / 2 * (2**made - 1))))
         if self.kind == "fixed":
             return base
