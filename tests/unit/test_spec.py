@@ -130,6 +130,21 @@ def test_from_kue_rest_body() -> None:
     assert spec.state == "delayed"
 
 
+def test_from_kue_reads_options_as_kue_does() -> None:
+    spec = JobSpec.from_kue(
+        {
+            "type": "t",
+            "options": {"attempts": "3", "delay": "250", "ttl": 0, "priority": 0,
+                        "removeOnComplete": 1, "backoff": False},
+        }
+    )  # fmt: skip
+    assert (spec.attempts, spec.delay, spec.ttl, spec.priority) == (3, 250, 0, 0)
+    assert spec.remove_on_complete is True
+    assert spec.backoff is None
+    with pytest.raises(InvalidOption, match="attempts"):
+        JobSpec.from_kue({"type": "t", "options": {"attempts": "many"}})
+
+
 def test_from_kue_backoff_true() -> None:
     assert JobSpec.from_kue({"type": "t", "options": {"backoff": True}}).backoff == Backoff("true")
 

@@ -86,9 +86,11 @@ class JobSpec:
         unknown = set(options) - set(_KUE_OPTIONS) - {"searchKeys"}
         if unknown:
             raise InvalidOption(f"unknown option(s): {', '.join(sorted(unknown))}")
-        kwargs = {_KUE_OPTIONS[k]: v for k, v in options.items() if k in _KUE_OPTIONS}
-        if "backoff" in kwargs and callable(kwargs["backoff"]):
-            raise InvalidOption("invalid backoff")
+        kwargs = {
+            _KUE_OPTIONS[k]: _kue_value(k, v)
+            for k, v in options.items()
+            if k in _KUE_OPTIONS and _js_truthy(v)  # Kue ignores falsy options
+        }
         return cls.build(body["type"], body.get("data"), max_payload=max_payload, **kwargs)
 
     def hash_fields(self, now: int) -> list[str]:
@@ -126,6 +128,22 @@ class JobSpec:
     def state(self) -> str:
         """The state a new job starts in."""
         return "delayed" if self.delay > 0 else "inactive"
+
+
+def _js_truthy(value: Any) -> bool:
+    return value not in (None, False, 0, "")
+
+
+def _kue_value(name: str, value: Any) -> Any:
+    """Kue's REST reading of an option: integer strings for numbers (``parseInt``), any truthy
+    ``removeOnComplete``."""
+    if name == "removeOnComplete":
+        return True
+    if name in ("attempts", "delay", "ttl") and isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("+-").isdigit():
+            return int(text)
+    return value
 
 
 def _job_type(value: Any) -> str:
