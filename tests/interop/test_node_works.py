@@ -137,3 +137,17 @@ async def test_pykue_understands_node_events(queue: Queue, redis_server: RedisSe
         Event(7, "failed attempt", ("oops", 1)),
         Event(7, "complete", ({"r": 1}, None)),
     ]
+
+
+async def test_node_worker_takes_pykue_jobs_in_kue_order(
+    queue: Queue, redis_server: RedisServer
+) -> None:
+    priorities = ["low", "normal", "critical", "high", "normal", 3, "critical"]
+    ids = [
+        (await queue.create("ordered", {"i": i}, priority=p)).id for i, p in enumerate(priorities)
+    ]
+    assert await queue.ids("inactive", "ordered") == [3, 7, 4, 2, 5, 6, 1]
+    async with queue.subscribe(names=["start"]) as events:
+        with kue_peer("worker", redis_server.port, types=["ordered"]):
+            seen = await _events_until(events, {(i, "start") for i in ids}, 15)
+    assert [e.id for e in seen] == [3, 7, 4, 2, 5, 6, 1]

@@ -2,9 +2,9 @@
 
 Stored in the job hash's ``backoff`` field as Kue writes it (read back by Node with ``eval``):
 ``true``, a JSON object ``{"type": "fixed"|"exponential", "delay": ms[, "maxDelay": ms]}``, or the
-JavaScript source of a function (written only by Node). A Python callable given to pykue is never
-stored: it lives in the producing process and the hash gets ``true`` plus the first delay, so Node
-workers still retry such a job (with a fixed delay).
+JavaScript source of a function (written only by Node). A Python callable given to pykue must be a
+module-level function: the hash gets ``backoff`` = ``true`` (so a Node worker retries the job with
+its ``delay``) and ``pykue_backoff`` = ``module:qualname``, which pykue workers import and call.
 """
 
 from __future__ import annotations
