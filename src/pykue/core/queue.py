@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+
+from redis.asyncio.client import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from pykue.core import codec, connection
 from pykue.core.connection import Client
@@ -80,9 +83,21 @@ class Queue:
         return self._url
 
     @property
-    def client(self) -> Client:
-        """The asyncio Redis client (str replies), created on first use (a ``RedisCluster``
-        when ``PYKUE_REDIS_CLUSTER`` is set; give the queue a ``{q}`` prefix then)."""
+    def client(self) -> Redis:
+        """The asyncio Redis client (str replies), created on first use.
+
+        With ``PYKUE_REDIS_CLUSTER`` (give the queue a ``{q}`` prefix then) this is a
+        ``RedisCluster``, which has the same command methods; it is typed as ``Redis`` so that
+        callers need not care. ``is_cluster`` tells which it is.
+        """
+        return cast(Redis, self._connected())
+
+    @property
+    def is_cluster(self) -> bool:
+        """True if the client is a ``RedisCluster``."""
+        return isinstance(self._connected(), RedisCluster)
+
+    def _connected(self) -> Client:
         if self._client is None:
             if self.settings.redis_cluster:
                 self._client = connection.connect_cluster(self.url)
@@ -93,7 +108,7 @@ class Queue:
     @property
     def scripts(self) -> Scripts:
         if self._scripts is None:
-            self._scripts = Scripts(self.client)
+            self._scripts = Scripts(self._connected())
         return self._scripts
 
     async def connect(self) -> Queue:
