@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -64,3 +65,19 @@ def test_sync_subscribe(settings: Settings) -> None:
         queue.create("email", {})
         assert events.get(timeout=2) == Event(1, "enqueue", ("email",))
         assert events.get(timeout=0.05) is None
+
+
+def test_sync_queue_after_fork(settings: Settings, sync_redis: redis.Redis) -> None:
+    with SyncQueue(settings=settings) as queue:
+        queue.create("t", {"by": "parent"})
+        pid = os.fork()
+        if pid == 0:  # the child: what a pre-forked WSGI worker does
+            code = 1
+            try:
+                code = 0 if queue.create("t", {"by": "child"}).id == 2 else 3
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert queue.get(2).data == {"by": "child"}
+        assert queue.create("t", {}).id == 3

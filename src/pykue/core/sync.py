@@ -7,14 +7,18 @@ answered and is safe to call from any thread::
 
     with SyncQueue("redis://127.0.0.1:6379/0") as queue:
         job = queue.create("email", {"to": "a@example.com"}, priority="high")
+
+A process forked from one that used the facade (pre-forking WSGI servers) gets its own loop
+thread and connections on first use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import queue as thread_queue
 import threading
-from collections.abc import Coroutine, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from pykue.core.events import Event, Subscription
@@ -38,19 +42,32 @@ class SyncQueue:
         prefix: str | None = None,
         settings: Settings | None = None,
     ) -> None:
+        self._args = (url, prefix, settings)
+        self._closed = False
+        self._start()
+
+    def _start(self) -> None:
+        url, prefix, settings = self._args
+        # After a fork the parent's Queue is kept, never used nor collected here: finalising its
+        # connections in this process could disturb the sockets the parent still uses.
+        self._forked_from = (getattr(self, "queue", None), getattr(self, "_loop", None))
         self.queue = Queue(url, prefix=prefix, settings=settings)
+        self._pid = os.getpid()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="pykue-sync-queue", daemon=True
         )
         self._thread.start()
-        self._closed = False
 
-    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+    def _run(self, call: Callable[[Queue], Coroutine[Any, Any, T]]) -> T:
+        """Run ``call(queue)`` on the private loop and wait for its result."""
         if self._closed:
-            coro.close()
             raise PykueError("this SyncQueue is closed")
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        if self._pid != os.getpid():
+            # A forked child (e.g. a pre-forking WSGI server) has no loop thread and must not
+            # share the parent's connections: start afresh.
+            self._start()
+        return asyncio.run_coroutine_threadsafe(call(self.queue), self._loop).result()
 
     @property
     def keys(self) -> Keys:
@@ -62,7 +79,7 @@ class SyncQueue:
 
     def connect(self) -> SyncQueue:
         """Make sure Redis answers (``RedisUnavailable`` otherwise)."""
-        self._run(self.queue.connect())
+        self._run(lambda q: q.connect())
         return self
 
     def close(self) -> None:
@@ -70,7 +87,7 @@ class SyncQueue:
         if self._closed:
             return
         try:
-            self._run(self.queue.close())
+            self._run(lambda q: q.close())
         finally:
             self._closed = True
             self._loop.call_soon_threadsafe(self._loop.stop)
@@ -87,24 +104,25 @@ class SyncQueue:
 
     def create(self, job_type: str, data: Any = None, **options: Any) -> Job:
         """``Queue.create``."""
-        return self._run(self.queue.create(job_type, data, **options))
+        return self._run(lambda q: q.create(job_type, data, **options))
 
     def create_many(self, jobs: Iterable[JobInput], *, events: bool = True) -> list[Job]:
         """``Queue.create_many``."""
-        return self._run(self.queue.create_many(list(jobs), events=events))
+        items = list(jobs)
+        return self._run(lambda q: q.create_many(items, events=events))
 
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, job_id: int | str) -> Job:
-        return self._run(self.queue.get(job_id))
+        return self._run(lambda q: q.get(job_id))
 
     def get_many(self, ids: Sequence[int]) -> list[Job]:
-        return self._run(self.queue.get_many(ids))
+        return self._run(lambda q: q.get_many(ids))
 
     def ids(
         self, state: str | None = None, job_type: str | None = None, start: int = 0, stop: int = -1
     ) -> list[int]:
-        return self._run(self.queue.ids(state, job_type, start, stop))
+        return self._run(lambda q: q.ids(state, job_type, start, stop))
 
     def range(
         self,
@@ -114,39 +132,39 @@ class SyncQueue:
         stop: int = -1,
         order: str = "asc",
     ) -> list[Job]:
-        return self._run(self.queue.range(state, job_type, start, stop, order))
+        return self._run(lambda q: q.range(state, job_type, start, stop, order))
 
     def count(self, state: str | None = None, job_type: str | None = None) -> int:
-        return self._run(self.queue.count(state, job_type))
+        return self._run(lambda q: q.count(state, job_type))
 
     def stats(self) -> dict[str, int | None]:
-        return self._run(self.queue.stats())
+        return self._run(lambda q: q.stats())
 
     def types(self) -> list[str]:
-        return self._run(self.queue.types())
+        return self._run(lambda q: q.types())
 
     def log_lines(self, job_id: int | str) -> list[str]:
-        return self._run(self.queue.log_lines(job_id))
+        return self._run(lambda q: q.log_lines(job_id))
 
     # -- changing ----------------------------------------------------------------------------
 
     def set_state(self, job_id: int | str, state: str | JobState) -> str:
-        return self._run(self.queue.set_state(job_id, state))
+        return self._run(lambda q: q.set_state(job_id, state))
 
     def restart(self, job_id: int | str) -> str:
-        return self._run(self.queue.restart(job_id))
+        return self._run(lambda q: q.restart(job_id))
 
     def set_priority(self, job_id: int | str, priority: int | str) -> None:
-        self._run(self.queue.set_priority(job_id, priority))
+        self._run(lambda q: q.set_priority(job_id, priority))
 
     def remove(self, job_id: int | str) -> str:
-        return self._run(self.queue.remove(job_id))
+        return self._run(lambda q: q.remove(job_id))
 
     def progress(self, job_id: int | str, done: float, total: float = 100, data: Any = None) -> int:
-        return self._run(self.queue.progress(job_id, done, total, data))
+        return self._run(lambda q: q.progress(job_id, done, total, data))
 
     def log(self, job_id: int | str, fmt: Any, *args: Any) -> None:
-        self._run(self.queue.log(job_id, fmt, *args))
+        self._run(lambda q: q.log(job_id, fmt, *args))
 
     # -- events ------------------------------------------------------------------------------
 
@@ -167,8 +185,8 @@ class SyncSubscription:
         self._task: asyncio.Task[None] | None = None
 
     def __enter__(self) -> SyncSubscription:
-        self._owner._run(self._subscription.__aenter__())
-        self._task = self._owner._run(self._start())
+        self._owner._run(lambda _queue: self._subscription.__aenter__())
+        self._task = self._owner._run(lambda _queue: self._start())
         return self
 
     async def _start(self) -> asyncio.Task[None]:
@@ -185,7 +203,7 @@ class SyncSubscription:
         await self._subscription.close()
 
     def __exit__(self, *_exc: object) -> None:
-        self._owner._run(self._stop())
+        self._owner._run(lambda _queue: self._stop())
 
     def get(self, timeout: float | None = None) -> Event | None:
         """The next event, or None if none arrives within ``timeout`` seconds."""
