@@ -8,7 +8,7 @@ import orjson
 import pytest
 import redis
 
-from pykue import InvalidOption, InvalidPriority, InvalidState, JobNotFound, Queue
+from pykue import InvalidJobData, InvalidOption, InvalidPriority, InvalidState, JobNotFound, Queue
 from tests.integration.helpers import listen, zset
 
 STATES = ("inactive", "active", "complete", "failed", "delayed")
@@ -185,3 +185,26 @@ async def test_progress_bad_input(queue: Queue, sync_redis: redis.Redis) -> None
     with pytest.raises(InvalidOption):
         await queue.progress(1, "half")  # type: ignore[arg-type]
     assert sync_redis.hexists("q:job:1", "progress") == 0
+
+
+async def test_set_result(queue: Queue, sync_redis: redis.Redis) -> None:
+    job = await queue.create("email", {})
+    await queue.set_result(job.id, {"sent": True})
+    assert sync_redis.hget("q:job:1", "result") == '{"sent":true}'
+    assert (await queue.get(job.id)).result == {"sent": True}
+    with pytest.raises(InvalidJobData):
+        await queue.set_result(job.id, {"bad": object()})
+    await queue.remove(job.id)
+    with pytest.raises(JobNotFound):
+        await queue.set_result(job.id, 1)
+    assert sync_redis.exists("q:job:1") == 0
+
+
+async def test_publish(queue: Queue, redis_url: str) -> None:
+    async with listen(redis_url) as messages:
+        await queue.publish(6, "complete", "ok", None)
+        await queue.publish(8, "ttl exceeded")
+        assert await messages.collect(2) == [
+            '{"id":6,"event":"complete","args":["complete","ok",null]}',
+            '{"id":8,"event":"ttl exceeded","args":["ttl exceeded"]}',
+        ]

@@ -24,6 +24,8 @@ def test_sync_queue_round_trip(settings: Settings, sync_redis: redis.Redis) -> N
         queue.log(1, "hello %s", "world")
         assert queue.log_lines(1) == ["hello world"]
         assert queue.progress(1, 1, 4) == 25
+        queue.set_result(1, [1, 2])
+        assert queue.get(1).result == [1, 2]
         queue.set_priority(2, "critical")
         assert queue.ids("inactive") == [2, 1]
         assert queue.set_state(1, "active") == "inactive"
@@ -64,6 +66,8 @@ def test_sync_subscribe(settings: Settings) -> None:
     with SyncQueue(settings=settings) as queue, queue.subscribe(names=["enqueue"]) as events:
         queue.create("email", {})
         assert events.get(timeout=2) == Event(1, "enqueue", ("email",))
+        queue.publish(9, "enqueue", "sms")
+        assert events.get(timeout=2) == Event(9, "enqueue", ("sms",))
         assert events.get(timeout=0.05) is None
 
 

@@ -15,7 +15,7 @@ from redis.asyncio.cluster import RedisCluster
 from pykue.core import codec, connection
 from pykue.core.connection import Client
 from pykue.core.embedded import EmbeddedRedis
-from pykue.core.events import Event, Subscription
+from pykue.core.events import Event, Subscription, publish
 from pykue.core.handlers import Handler, HandlerSpec
 from pykue.core.job import Job
 from pykue.core.keys import STATES, Keys, strip_zid, zid
@@ -414,7 +414,22 @@ class Queue:
         if await self.scripts.call("log", keys, [format_line(fmt, *args), codec.now_ms()]) is None:
             raise JobNotFound(job_id)
 
+    async def set_result(self, job_id: int | str, result: Any) -> None:
+        """Store ``result`` (JSON) as the job's result, as Kue's worker does on success."""
+        number = _job_id(job_id)
+        text = codec.dumps(result, limit=self.settings.max_payload_bytes, what="result")
+        reply = await self.scripts.call(
+            "set_result", [self.keys.job(number)], [text, codec.now_ms()]
+        )
+        if reply is None:
+            raise JobNotFound(job_id)
+
     # -- events ------------------------------------------------------------------------------
+
+    async def publish(self, job_id: int, event: str, *args: Any) -> None:
+        """Publish a job event on ``<prefix>:events`` exactly as Kue does (``args`` after the
+        event's name, e.g. ``publish(3, "complete", result, None)``)."""
+        await publish(self.client, self.keys.events, Event(_job_id(job_id), event, args))
 
     def subscribe(
         self, *, job_id: int | None = None, names: Sequence[str] | None = None

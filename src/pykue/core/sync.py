@@ -166,7 +166,13 @@ class SyncQueue:
     def log(self, job_id: int | str, fmt: Any, *args: Any) -> None:
         self._run(lambda q: q.log(job_id, fmt, *args))
 
+    def set_result(self, job_id: int | str, result: Any) -> None:
+        self._run(lambda q: q.set_result(job_id, result))
+
     # -- events ------------------------------------------------------------------------------
+
+    def publish(self, job_id: int, event: str, *args: Any) -> None:
+        self._run(lambda q: q.publish(job_id, event, *args))
 
     def subscribe(
         self, *, job_id: int | None = None, names: Sequence[str] | None = None
