@@ -2,7 +2,8 @@
 
 Hash values are strings: timestamps and durations are integer milliseconds, ``data``, ``result``
 and ``progress_data`` are JSON text, ``priority`` a signed integer, ``removeOnComplete`` only
-``"true"`` (or absent). Pure functions: no I/O.
+``"true"`` (or absent). pykue adds one field Kue ignores: ``pykue_backoff`` (``module:qualname``
+of a Python backoff function). Pure functions: no I/O.
 """
 
 from __future__ import annotations
