@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,12 @@ def kue_peer(mode: str, port: int, **options: Any) -> Iterator[NodePeer]:
         yield peer
     finally:
         peer.stop()
+
+
+def get_json(port: int, path: str) -> Any:
+    """GET a JSON route of the peer's kue.app."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return json.loads(response.read())
 
 
 def free_port() -> int:

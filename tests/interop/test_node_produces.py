@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import urllib.request
 from typing import Any
 
 from pykue import Queue
 from pykue.core.backoff import Backoff
-from tests.interop.peer import free_port, kue_peer
+from tests.interop.peer import free_port, get_json, kue_peer
 from tests.support.redis_server import RedisServer
 
 NODE_JOBS: list[dict[str, Any]] = [
@@ -42,13 +40,8 @@ NODE_JOBS: list[dict[str, Any]] = [
 ]
 
 
-def _get_json(port: int, path: str) -> Any:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
-        return json.loads(response.read())
-
-
 async def _api(port: int, path: str) -> Any:
-    return await asyncio.to_thread(_get_json, port, path)
+    return await asyncio.to_thread(get_json, port, path)
 
 
 async def test_pykue_reads_node_jobs(queue: Queue, redis_server: RedisServer) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import redis
 
 from pykue import Event, Job, Queue
-from tests.interop.peer import kue_peer
+from tests.interop.peer import free_port, get_json, kue_peer
 from tests.support.redis_server import RedisServer
 
 
@@ -94,6 +94,16 @@ async def test_node_worker_completes_and_fails_pykue_jobs(
     assert await queue.ids("complete", "interop") == [ok.id]
     stats = await queue.stats()
     assert (stats["completeCount"], stats["failedCount"], stats["inactiveCount"]) == (1, 2, 0)
+
+    app_port = free_port()
+    with kue_peer("app", redis_server.port, appPort=app_port):
+        for job in done:
+            shown = await asyncio.to_thread(get_json, app_port, f"/job/{job.id}")
+            assert shown == (await queue.get(job.id)).to_kue_json(id_as_str=True)
+        listed = await asyncio.to_thread(get_json, app_port, "/jobs/interop/failed/0..10/asc")
+        assert [j["id"] for j in listed] == [fixed.id, exp.id]
+        assert listed[0]["attempts"] == {"made": 2, "remaining": 0, "max": 2}
+        assert await asyncio.to_thread(get_json, app_port, "/stats") == await queue.stats()
 
     by_job = {(e.id, e.event): e.args for e in seen}
     assert by_job[(ok.id, "start")] == ("interop", None)
