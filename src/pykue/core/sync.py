@@ -178,7 +178,11 @@ class SyncQueue:
         self, *, job_id: int | None = None, names: Sequence[str] | None = None
     ) -> SyncSubscription:
         """``with queue.subscribe() as events: event = events.get(timeout=1.0)``."""
-        return SyncSubscription(self, self.queue.subscribe(job_id=job_id, names=names))
+
+        async def make(queue: Queue) -> Subscription:
+            return queue.subscribe(job_id=job_id, names=names)
+
+        return SyncSubscription(self, self._run(make))
 
 
 class SyncSubscription:
