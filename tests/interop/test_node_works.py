@@ -14,6 +14,11 @@ from tests.interop.peer import free_port, get_json, kue_peer
 from tests.support.redis_server import RedisServer
 
 
+def python_delay(made: int, delay: int) -> int:
+    """A custom backoff for pykue workers (Node cannot run it)."""
+    return 10 * made
+
+
 async def _wait_states(queue: Queue, wanted: dict[int, str], within: float = 15.0) -> list[Job]:
     deadline = time.monotonic() + within
     while True:
@@ -57,17 +62,25 @@ async def test_node_worker_completes_and_fails_pykue_jobs(
             backoff={"type": "exponential", "delay": 100, "maxDelay": 1000},
         )
         removed = await queue.create("interop", {"title": "gone"}, remove_on_complete=True)
+        python_backoff = await queue.create(
+            "interop", {"title": "py backoff", "fail": True}, attempts=2, backoff=python_delay
+        )
         with kue_peer("worker", redis_server.port, types=["interop"]):
             done = await _wait_states(
-                queue, {ok.id: "complete", fixed.id: "failed", exp.id: "failed"}
-            )
+                queue,
+                {ok.id: "complete", fixed.id: "failed", exp.id: "failed",
+                 python_backoff.id: "failed"},
+            )  # fmt: skip
             seen = await _events_until(
                 events,
                 {(ok.id, "complete"), (fixed.id, "failed"), (exp.id, "failed"),
                  (removed.id, "remove")},
                 15,
             )  # fmt: skip
-    completed, failed_fixed, failed_exp = done
+    completed, failed_fixed, failed_exp, failed_py = done
+    # a Python backoff function is "true" for Node: it retried with the job's (absent) delay
+    assert failed_py.attempts_made == 2
+    assert failed_py.fields["backoff"] == "true"
     assert completed.result == {"echo": {"title": "ok"}, "by": "node"}
     assert (completed.progress, completed.attempts_made, completed.max_attempts) == (100, 1, 1)
     assert completed.duration is not None
@@ -93,7 +106,7 @@ async def test_node_worker_completes_and_fails_pykue_jobs(
     assert int(sync_redis.get("q:stats:work-time") or -1) >= 0
     assert await queue.ids("complete", "interop") == [ok.id]
     stats = await queue.stats()
-    assert (stats["completeCount"], stats["failedCount"], stats["inactiveCount"]) == (1, 2, 0)
+    assert (stats["completeCount"], stats["failedCount"], stats["inactiveCount"]) == (1, 3, 0)
 
     app_port = free_port()
     with kue_peer("app", redis_server.port, appPort=app_port):
@@ -101,7 +114,7 @@ async def test_node_worker_completes_and_fails_pykue_jobs(
             shown = await asyncio.to_thread(get_json, app_port, f"/job/{job.id}")
             assert shown == (await queue.get(job.id)).to_kue_json(id_as_str=True)
         listed = await asyncio.to_thread(get_json, app_port, "/jobs/interop/failed/0..10/asc")
-        assert [j["id"] for j in listed] == [fixed.id, exp.id]
+        assert [j["id"] for j in listed] == [fixed.id, exp.id, python_backoff.id]
         assert listed[0]["attempts"] == {"made": 2, "remaining": 0, "max": 2}
         assert await asyncio.to_thread(get_json, app_port, "/stats") == await queue.stats()
 
