@@ -113,6 +113,22 @@ def job(settings: Settings, job_id: str) -> None:
 
 
 @main.command()
+@click.option("--host", help="Address to bind (default HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default KUE_PORT or 3000).")
+@click.pass_obj
+def web(settings: Settings, host: str | None, port: int | None) -> None:
+    """Run the dashboard and Kue's JSON API alone (no workers)."""
+    from pykue.web.runner import run_web
+
+    try:
+        run_web(settings.replace(host=host, kue_port=port))
+    except PykueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve the dashboard: {exc}") from None
+
+
+@main.command()
 @click.option("--port", type=int, help="Port to listen on (default: DNODE_PORT).")
 @click.option(
     "--static",
