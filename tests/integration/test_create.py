@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import redis
 
@@ -169,3 +171,13 @@ async def test_unreachable_redis() -> None:
     with pytest.raises(RedisUnavailable, match="cannot reach Redis at redis://"):
         async with queue:
             raise AssertionError("connected to nothing")
+
+
+async def test_many_concurrent_creates_share_a_bounded_pool(
+    queue: Queue, sync_redis: redis.Redis
+) -> None:
+    jobs = await asyncio.gather(*(queue.create("burst", {"i": i}) for i in range(300)))
+    assert sorted(j.id for j in jobs) == list(range(1, 301))
+    assert sync_redis.zcard("q:jobs:burst:inactive") == 300
+    clients = [c for c in sync_redis.client_list() if c.get("cmd") != "client|list"]
+    assert len(clients) <= 64 + 1

@@ -20,3 +20,9 @@ def test_connect_builds_without_io(url: str) -> None:
 def test_bad_url(url: str) -> None:
     with pytest.raises(RedisUnavailable, match="invalid Redis URL"):
         connection.connect(url)
+
+
+def test_bounded_pool() -> None:
+    client = connection.connect("redis://127.0.0.1:6379/0", pool_size=7)
+    assert client.connection_pool.max_connections == 7
+    assert client.get_encoder().decode_responses is True

@@ -102,7 +102,7 @@ class Queue:
             if self.settings.redis_cluster:
                 self._client = connection.connect_cluster(self.url)
             else:
-                self._client = connection.connect(self.url)
+                self._client = connection.connect(self.url, pool_size=connection.POOL_SIZE)
         return self._client
 
     @property
