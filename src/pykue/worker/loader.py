@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def _import_file(path: Path) -> object:
 def _import(module_ref: str) -> object:
     if module_ref.endswith(".py") or "/" in module_ref:
         return _import_file(Path(module_ref))
+    cwd = os.getcwd()
+    if cwd not in sys.path:  # like `python -m`: modules of the current folder are found
+        sys.path.insert(0, cwd)
     try:
         return importlib.import_module(module_ref)
     except ModuleNotFoundError as exc:
