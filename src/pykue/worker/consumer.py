@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio.client import Redis
 from redis.exceptions import RedisError
@@ -63,7 +63,11 @@ class Consumer:
         self._changed.set()
 
     def start(self) -> None:
-        self._blocking = connection.connect(self.env.queue.url, max_connections=1)
+        queue = self.env.queue
+        if queue.is_cluster:
+            self._blocking = cast(Redis, connection.connect_cluster(queue.url))
+        else:
+            self._blocking = connection.connect(queue.url, max_connections=1)
         self._task = asyncio.create_task(self._loop(), name=f"pykue-consumer-{self.job_type}")
 
     async def stop_taking(self) -> None:

@@ -6,12 +6,14 @@ per-argument encoding is most of a worker's CPU time: batches are packed by hire
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from hiredis import pack_command
 from redis.asyncio.client import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, ResponseError
 
 from pykue.core.scripts import Arg, source
@@ -60,12 +62,26 @@ class ScriptRunner:
                     raise result
         return results
 
+    async def _send_cluster(self, calls: Sequence[Call]) -> list[Any]:
+        """On Redis Cluster: concurrent EVALSHAs, each routed to the node of its keys."""
+        client: Any = self._client
+        replies = await asyncio.gather(
+            *(client.execute_command(*self._command(n, k, a)) for n, k, a in calls),
+            return_exceptions=True,
+        )
+        for reply in replies:
+            if isinstance(reply, BaseException) and not isinstance(reply, ResponseError):
+                raise reply
+        return list(replies)
+
     def _command(self, name: str, keys: Sequence[Key], args: Sequence[Arg]) -> Any:
         return ("EVALSHA", self._digest(name), len(keys), *keys, *args)
 
     async def _send(self, calls: Sequence[Call]) -> list[Any]:
         """One round trip: the EVALSHAs packed by hiredis, written at once, replies read in
         order (a script error is returned in place of its reply)."""
+        if isinstance(self._client, RedisCluster):
+            return await self._send_cluster(calls)
         packed = [pack_command(self._command(name, keys, args)) for name, keys, args in calls]
         pool: Any = self._client.connection_pool
         conn = await pool.get_connection()
