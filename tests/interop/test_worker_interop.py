@@ -14,7 +14,10 @@ import redis
 
 from pykue import Queue, Settings
 from pykue.core.job import Job
-from pykue.worker import Worker
+from pykue.worker import JobContext, Worker
+from tests.interop.peer import kue_peer
+from tests.support.redis_server import RedisServer
+from tests.worker.conftest import running, settled, wait_for
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 RUNS = "test:runs"
@@ -101,3 +104,51 @@ async def _all_complete(app: Queue) -> None:
     while await app.count("complete", "interop") < JOBS:
         assert asyncio.get_running_loop().time() < deadline, "jobs not completed in time"
         await asyncio.sleep(0.1)
+
+
+async def test_pykue_worker_runs_jobs_a_node_producer_created(
+    settings: Settings, sync_redis: redis.Redis, redis_server: RedisServer
+) -> None:
+    app = Queue(settings=settings.replace(lease_ms=1000, promote_interval_ms=50))
+    runs: list[tuple[int, int]] = []
+
+    @app.process("from-node")
+    async def handle(job: Job, ctx: JobContext) -> str:
+        runs.append((job.id, ctx.attempt))
+        if job.data.get("fail") and ctx.attempt == 1:
+            raise RuntimeError("first attempt fails")
+        return job.data["title"]
+
+    jobs = [
+        {"type": "from-node", "data": {"title": "low"}, "priority": "low"},
+        {"type": "from-node", "data": {"title": "critical"}, "priority": "critical"},
+        {
+            "type": "from-node",
+            "data": {"title": "js backoff", "fail": True},
+            "attempts": 2,
+            "delay": 40,
+            "backoffFn": "function (attempts, delay) { return attempts * 1000; }",
+        },
+        {
+            "type": "from-node",
+            "data": {"title": "exp", "fail": True},
+            "attempts": 2,
+            "backoff": {"type": "exponential", "delay": 60},
+        },
+    ]
+    with kue_peer("produce", redis_server.port, jobs=jobs) as peer:
+        ids = [int(i) for i in peer.ready]
+    await app.connect()
+    async with running(app):
+        await wait_for(lambda: settled(app, *ids))
+    done = await app.get_many(ids)
+    assert [j.state for j in done] == ["complete"] * 4
+    assert [j.result for j in done] == ["low", "critical", "js backoff", "exp"]
+    order = [i for i, attempt in runs if attempt == 1 and i in (ids[0], ids[1])]
+    assert order == [ids[1], ids[0]]
+    js = done[2]
+    assert js.fields["backoff"].startswith("function")  # never rewritten
+    assert js.delay == 40  # a JS function cannot run in Python: the job's own delay is used
+    assert done[3].delay == 30  # Kue's exponential formula: 60/2 * (2^1 - 1)
+    assert sync_redis.llen(app.keys.tokens("from-node")) == 0
+    await app.close()
