@@ -52,7 +52,7 @@ def main(ctx: click.Context, redis_url: str | None, prefix: str | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command()
+@main.command(short_help="Create a job, or many from a JSON-lines file.")
 @click.argument("job_type", required=False)
 @click.argument("data", required=False)
 @click.option("--priority", default="normal", help="low, normal, medium, high, critical or int.")
@@ -136,7 +136,7 @@ def enqueue_file(settings: Settings, jobs_file: TextIO, default_type: str | None
     click.echo(f"{run(settings, save)} jobs enqueued")
 
 
-@main.command()
+@main.command(short_help="Counts of jobs per type and state.")
 @click.pass_obj
 def stats(settings: Settings) -> None:
     """Counts of jobs per type and state, as a table."""
@@ -158,7 +158,7 @@ def stats(settings: Settings) -> None:
 STATE_COLUMNS = ("inactive", "active", "complete", "failed", "delayed")
 
 
-@main.command()
+@main.command(short_help="Show one job and its log.")
 @click.argument("job_id")
 @click.pass_obj
 def job(settings: Settings, job_id: str) -> None:
@@ -174,7 +174,7 @@ def job(settings: Settings, job_id: str) -> None:
         click.echo(f"log: {line}")
 
 
-@main.command("retry-failed")
+@main.command("retry-failed", short_help="Queue every failed job again.")
 @click.option("--type", "job_type", help="Only jobs of this type (default: every type).")
 @click.pass_obj
 def retry_failed(settings: Settings, job_type: str | None) -> None:
@@ -199,7 +199,7 @@ def parse_duration(text: str) -> int:
     return int(float(match.group(1)) * UNIT_MS[match.group(2) or "s"])
 
 
-@main.command()
+@main.command(short_help="Remove old jobs of one state.")
 @click.option(
     "--state",
     type=click.Choice(["complete", "failed", "inactive", "delayed"]),
@@ -226,7 +226,7 @@ def cleanup(
 # -- pykue serve ------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Run the whole system (dashboard, RPC, workers).")
 @click.argument("app", required=False)
 @click.option("--host", help="Address to bind (HOST; default 127.0.0.1).")
 @click.option("--kue-port", type=click.IntRange(0, 65535), help="Dashboard port (KUE_PORT).")
@@ -280,7 +280,7 @@ def serve(
     sys.exit(int(code))
 
 
-@main.command()
+@main.command(short_help="Run the dashboard and JSON API alone.")
 @click.option("--host", help="Address to bind (default HOST or 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default KUE_PORT or 3000).")
 @click.pass_obj
@@ -296,7 +296,7 @@ def web(settings: Settings, host: str | None, port: int | None) -> None:
         raise click.ClickException(f"cannot serve the dashboard: {exc}") from None
 
 
-@main.command()
+@main.command(short_help="Run the RPC front door alone.")
 @click.option("--port", type=int, help="Port to listen on (default: DNODE_PORT).")
 @click.option(
     "--static",
@@ -343,7 +343,7 @@ def run_checked(settings: Settings) -> None:
     asyncio.run(check())
 
 
-@main.command()
+@main.command(short_help="Run worker processes for APP.")
 @click.argument("app", required=False)
 @click.option(
     "--processes",
