@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
-READY_TIMEOUT_S = 20.0
+READY_TIMEOUT_S = 60.0
 
 
 class NodePeer:
@@ -36,7 +36,7 @@ class NodePeer:
             if line.startswith("{"):
                 self.lines.put(json.loads(line))
 
-    def next(self, timeout: float = 10.0) -> dict[str, Any]:
+    def next(self, timeout: float = 30.0) -> dict[str, Any]:
         try:
             return self.lines.get(timeout=timeout)
         except queue.Empty:
@@ -48,7 +48,7 @@ class NodePeer:
         self.ready = line["ready"]
         return self.ready
 
-    def collect(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+    def collect(self, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
         return [self.next(timeout) for _ in range(count)]
 
     def stop(self) -> None:

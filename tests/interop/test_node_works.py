@@ -19,7 +19,7 @@ def python_delay(made: int, delay: int) -> int:
     return 10 * made
 
 
-async def _wait_states(queue: Queue, wanted: dict[int, str], within: float = 15.0) -> list[Job]:
+async def _wait_states(queue: Queue, wanted: dict[int, str], within: float = 60.0) -> list[Job]:
     deadline = time.monotonic() + within
     while True:
         jobs = await queue.get_many(list(wanted))
@@ -66,16 +66,19 @@ async def test_node_worker_completes_and_fails_pykue_jobs(
             "interop", {"title": "py backoff", "fail": True}, attempts=2, backoff=python_delay
         )
         with kue_peer("worker", redis_server.port, types=["interop"]):
+            # Kue moves a job through `failed` on every failed attempt (then back to delayed or
+            # inactive) and counts the attempt only after setting the state, so the jobs are
+            # final only once their `complete` / `failed` events (published last) have arrived.
+            seen = await _events_until(
+                events,
+                {(ok.id, "complete"), (fixed.id, "failed"), (exp.id, "failed"),
+                 (python_backoff.id, "failed"), (removed.id, "remove")},
+                60,
+            )  # fmt: skip
             done = await _wait_states(
                 queue,
                 {ok.id: "complete", fixed.id: "failed", exp.id: "failed",
                  python_backoff.id: "failed"},
-            )  # fmt: skip
-            seen = await _events_until(
-                events,
-                {(ok.id, "complete"), (fixed.id, "failed"), (exp.id, "failed"),
-                 (removed.id, "remove")},
-                15,
             )  # fmt: skip
     completed, failed_fixed, failed_exp, failed_py = done
     # a Python backoff function is "true" for Node: it retried with the job's (absent) delay
@@ -153,7 +156,7 @@ async def test_pykue_understands_node_events(queue: Queue, redis_server: RedisSe
     ]
     async with queue.subscribe(job_id=7) as events:
         with kue_peer("events", redis_server.port, publish=published):
-            seen = await _events_until(events, {(7, "complete")}, 10)
+            seen = await _events_until(events, {(7, "complete")}, 60)
     assert seen == [
         Event(7, "start", ("email", None)),
         Event(7, "progress", (40, {"k": "v"})),
@@ -172,5 +175,5 @@ async def test_node_worker_takes_pykue_jobs_in_kue_order(
     assert await queue.ids("inactive", "ordered") == [3, 7, 4, 2, 5, 6, 1]
     async with queue.subscribe(names=["start"]) as events:
         with kue_peer("worker", redis_server.port, types=["ordered"]):
-            seen = await _events_until(events, {(i, "start") for i in ids}, 15)
+            seen = await _events_until(events, {(i, "start") for i in ids}, 60)
     assert [e.id for e in seen] == [3, 7, 4, 2, 5, 6, 1]
