@@ -38,7 +38,7 @@ async def running(queue: Queue, **options: object) -> AsyncIterator[Worker]:
         await worker.stop()
 
 
-async def wait_for(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
+async def wait_for(check: Callable[[], Awaitable[bool]], within: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not await check():
         if asyncio.get_running_loop().time() > deadline:

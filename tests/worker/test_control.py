@@ -60,9 +60,11 @@ async def test_pause_everywhere_stops_every_pykue_worker(
     async with running(app) as worker:
         await worker.pause_everywhere("g")
         job = await app.create("g")
-        await asyncio.sleep(0.4)
+        await asyncio.sleep(0.4)  # the consumer goes round (poll_s 0.2) and must not take it
         assert (await app.get(job.id)).state == "inactive"
-        assert sync_redis.llen(app.keys.tokens("g")) == 1
+        # a wake-up token the paused consumer popped is pushed back by its next reserve
+        await wait_for(lambda: _tokens(sync_redis, app, "g", 1))
+        assert (await app.get(job.id)).state == "inactive"
         await worker.resume_everywhere("g")
         await wait_for(lambda: settled(app, job.id))
 
@@ -115,3 +117,7 @@ async def test_drain_timeout_puts_unfinished_jobs_back_without_spending_an_attem
 
 async def _count(queue: Queue, state: str, n: int) -> bool:
     return await queue.count(state) == n
+
+
+async def _tokens(sync_redis: redis.Redis, queue: Queue, job_type: str, n: int) -> bool:
+    return sync_redis.llen(queue.keys.tokens(job_type)) == n

@@ -159,7 +159,7 @@ async def test_kill_9_of_a_worker_process_returns_its_job(
     keeper = Housekeeper(app.client, app.keys, fast)
     keeper.start()
     try:
-        await wait_for(lambda: _state_is(app, job.id, "inactive"), within=fast.lease_ms / 1000 + 3)
+        await wait_for(lambda: _state_is(app, job.id, "inactive"), within=fast.lease_ms / 1000 + 15)
     finally:
         await keeper.stop()
     back = await app.get(job.id)
