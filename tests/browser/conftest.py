@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from pykue import Queue, Settings
 from pykue.web import create_app
@@ -25,6 +25,9 @@ ARGS = [
     "--disable-sync",
 ]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+# Every expectation polls until it holds; the deadline only bounds a hang, so it is generous
+# (a loaded 2-core machine can take seconds to render).
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture

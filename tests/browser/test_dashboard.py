@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 from pykue import Queue
 from pykue.core import codec
 
-TIMEOUT = 10_000
+TIMEOUT = 30_000
 
 
 async def finish(

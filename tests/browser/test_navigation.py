@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from pykue import Queue, Settings
 from pykue.web import create_app
 
-TIMEOUT = 10_000
+TIMEOUT = 30_000
 
 
 async def test_paging_filter_and_search(page: Page, queue: Queue) -> None:
@@ -39,6 +40,37 @@ async def test_paging_filter_and_search(page: Page, queue: Queue) -> None:
     await expect(rows.first).to_have_attribute("data-id", "33", timeout=TIMEOUT)
     await page.locator("#search").fill("")
     await expect(rows).to_have_count(20, timeout=TIMEOUT)
+
+
+async def test_a_slow_answer_for_an_older_page_does_not_replace_a_newer_one(
+    page: Page, queue: Queue
+) -> None:
+    await queue.create_many([{"type": "email", "data": {"title": f"item {i}"}} for i in range(45)])
+    await page.goto("/")
+    rows = page.locator("#jobs tbody tr")
+    await expect(page.locator("#count-inactive")).to_have_text("45", timeout=TIMEOUT)
+    await expect(page.locator("#page-info")).to_have_text("1\u201320 of 45", timeout=TIMEOUT)
+    release = asyncio.Event()
+    held: list[Route] = []
+
+    async def hold_second_page(route: Route) -> None:
+        if "offset=20" in route.request.url:
+            held.append(route)
+            await release.wait()
+        await route.continue_()
+
+    await page.route("**/api/jobs?*", hold_second_page)
+    await page.locator("#next").click()  # page 2: its answer is held back
+    await page.locator("#next").click()  # page 3 answers first
+    await expect(page.locator("#page-info")).to_have_text("41\u201345 of 45", timeout=TIMEOUT)
+    assert len(held) >= 1
+    async with page.expect_response(lambda r: "offset=20" in r.url) as late:
+        release.set()
+    await (await late.value).finished()
+    await page.evaluate("() => new Promise((done) => setTimeout(done, 300))")
+    await expect(rows).to_have_count(5)
+    await expect(page.locator("#page-info")).to_have_text("41\u201345 of 45")
+    await expect(rows.first).to_have_attribute("data-id", "41")
 
 
 async def test_priority_and_promote(page: Page, queue: Queue) -> None:

@@ -177,7 +177,11 @@
 
   // -- the list -------------------------------------------------------------------------------
 
+  // Answers can arrive out of order (a slow page 2 after page 3): only the latest request's
+  // answer is shown.
+  let listRequest = 0;
   async function loadList() {
+    const request = ++listRequest;
     const params = new URLSearchParams({ state: view.state });
     if (view.type) params.set("type", view.type);
     let body;
@@ -190,7 +194,11 @@
         params.set("offset", view.offset); params.set("limit", PAGE); params.set("sort", view.sort);
         body = await api("api/jobs?" + params);
       }
-    } catch (err) { toast(err.message, true); return; }
+    } catch (err) {
+      if (request === listRequest) toast(err.message, true);
+      return;
+    }
+    if (request !== listRequest) return;
     view.rows = body.jobs;
     view.total = body.total === undefined ? null : body.total;
     view.next = body.next === undefined ? null : body.next;
@@ -261,17 +269,19 @@
 
   // -- job detail -----------------------------------------------------------------------------
 
+  let jobRequest = 0;
   async function showJob(id) {
+    const request = ++jobRequest;
     view.openId = id;
     for (const tr of document.querySelectorAll("#jobs tbody tr")) tr.classList.toggle("open", Number(tr.dataset.id) === id);
     let job, log;
     try {
       [job, log] = await Promise.all([api("job/" + id), api("job/" + id + "/log")]);
     } catch (err) {
-      if (view.openId === id) { closeJob(); toast(err.message, true); }
+      if (view.openId === id && request === jobRequest) { closeJob(); toast(err.message, true); }
       return;
     }
-    if (view.openId !== id) return;
+    if (view.openId !== id || request !== jobRequest) return;
     renderJob(job, log);
   }
 
