@@ -49,7 +49,7 @@ class WorkerCommand:
         regex = re.compile(pattern)
         return sum(1 for line in list(self.lines) if regex.search(line))
 
-    def wait_for(self, pattern: str, times: int = 1, within: float = 30.0) -> None:
+    def wait_for(self, pattern: str, times: int = 1, within: float = 60.0) -> None:
         deadline = time.monotonic() + within
         while self.count(pattern) < times:
             if time.monotonic() > deadline or self.process.poll() is not None:
@@ -64,11 +64,15 @@ class WorkerCommand:
             return []
 
     def workers(self) -> list[int]:
-        """Pids of the worker processes (spawn also starts a resource tracker: skip it)."""
+        """Pids of the live worker processes (spawn also starts a resource tracker: skip it; a
+        killed worker the supervisor has not reaped yet is a zombie: skip it too)."""
         found = []
         for pid in self.children():
             try:
-                cmdline = " ".join(psutil.Process(pid).cmdline())
+                process = psutil.Process(pid)
+                if process.status() == psutil.STATUS_ZOMBIE:
+                    continue
+                cmdline = " ".join(process.cmdline())
             except psutil.Error:
                 continue
             if "resource_tracker" not in cmdline:

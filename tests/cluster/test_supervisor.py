@@ -20,7 +20,7 @@ def _complete(client: redis.Redis, queue: Queue, n: int) -> bool:
     return client.zcard(queue.keys.state("complete")) == n
 
 
-def _wait(check: object, within: float = 20.0) -> None:
+def _wait(check: object, within: float = 60.0) -> None:
     deadline = time.monotonic() + within
     while not check():  # type: ignore[operator]
         assert time.monotonic() < deadline, "condition not reached in time"
