@@ -54,7 +54,7 @@ async def settled(queue: Queue, *ids: int) -> bool:
     return all(s in ("complete", "failed") for s in await states(queue, *ids))
 
 
-def drain_messages(pubsub: PubSub, want: int, timeout: float = 3.0) -> list[str]:
+def drain_messages(pubsub: PubSub, want: int, timeout: float = 15.0) -> list[str]:
     """Messages received on a (sync) subscription: ``want`` of them, or all by ``timeout``."""
     messages: list[str] = []
     deadline = time.monotonic() + timeout

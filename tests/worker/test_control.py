@@ -81,7 +81,7 @@ async def test_drain_lets_running_jobs_finish(app: Queue) -> None:
     jobs = await app.create_many([{"type": "work"} for _ in range(4)])
     worker = Worker(app, poll_s=0.2)
     await worker.start()
-    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(started.wait(), 30)
     released = await worker.stop(grace_s=5)
     assert released == 0
     got = [await app.get(j.id) for j in jobs]
@@ -101,7 +101,7 @@ async def test_drain_timeout_puts_unfinished_jobs_back_without_spending_an_attem
     jobs = await app.create_many([{"type": "stuck", "options": {"attempts": 3}} for _ in range(3)])
     worker = Worker(app, poll_s=0.2)
     await worker.start()
-    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(started.wait(), 30)
     await wait_for(lambda: _count(app, "active", 2))
     released = await worker.stop(grace_s=0.2)
     assert released == 2

@@ -13,7 +13,7 @@ from pykue import Queue, Settings
 from pykue.core.codec import now_ms
 from pykue.core.job import Job
 from pykue.core.keys import zid
-from pykue.worker import Housekeeper
+from pykue.worker import Housekeeper, Worker
 from pykue.worker.ops import TypeOps
 from pykue.worker.scripts import ScriptRunner
 from tests.worker.conftest import running, settled, wait_for
@@ -33,11 +33,18 @@ async def test_only_one_housekeeper_leads_and_another_takes_over(
 
 
 async def test_housekeeper_promotes_due_delayed_jobs_once(app: Queue, fast: Settings) -> None:
-    job = await app.create("later", delay=50)
+    job = await app.create("later", delay=1000)
+    assert job.promote_at is not None
     keeper = Housekeeper(app.client, app.keys, fast)
     assert (await keeper.tick()).promoted == 0
-    await asyncio.sleep(0.08)
-    assert (await keeper.tick()).promoted == 1
+    # tick until it is promoted: never before it is due, and then only once
+    deadline = asyncio.get_running_loop().time() + 30
+    while (result := await keeper.tick()).promoted == 0:
+        assert asyncio.get_running_loop().time() < deadline, "never promoted"
+        assert (await app.get(job.id)).state == "delayed"
+        await asyncio.sleep(0.02)
+    assert result.promoted == 1
+    assert now_ms() >= job.promote_at
     assert (await keeper.tick()).promoted == 0
     assert (await app.get(job.id)).state == "inactive"
     await keeper.stop()
@@ -71,7 +78,7 @@ async def test_a_recovered_job_cannot_be_completed_by_its_old_worker(
         assert recovered.error is not None
         assert recovered.error.startswith("Lease expired")
         release.set()
-        await asyncio.sleep(0.3)
+        await wait_for(lambda: _idle(old))  # its outcome was written or refused
         assert (await app.get(job.id)).state == "inactive"
         assert "result" not in (await app.get(job.id)).fields
         old.resume("fenced")
@@ -125,7 +132,7 @@ async def test_leases_are_renewed_while_a_job_runs_longer_than_the_lease(
 ) -> None:
     @app.process("long")
     async def handle(job: Job) -> str:
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(2.5 * fast.lease_ms / 1000)
         return "ok"
 
     job = await app.create("long")
@@ -155,7 +162,7 @@ async def test_kill_9_of_a_worker_process_returns_its_job(
         await wait_for(lambda: _state_is(app, job.id, "active"))
         os.kill(child.pid, signal.SIGKILL)
     finally:
-        await asyncio.wait_for(child.wait(), 10)
+        await asyncio.wait_for(child.wait(), 30)
     keeper = Housekeeper(app.client, app.keys, fast)
     keeper.start()
     try:
@@ -169,3 +176,7 @@ async def test_kill_9_of_a_worker_process_returns_its_job(
 
 async def _state_is(queue: Queue, job_id: int, state: str) -> bool:
     return (await queue.get(job_id)).state == state
+
+
+async def _idle(worker: Worker) -> bool:
+    return worker.running == 0

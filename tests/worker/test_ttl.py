@@ -38,12 +38,12 @@ async def test_async_handler_past_its_ttl_is_cancelled_and_fails(app: Queue) -> 
 async def test_progress_restarts_the_ttl_clock(app: Queue) -> None:
     @app.process("steady")
     async def handle(job: Job, ctx: JobContext) -> str:
-        for step in range(8):
+        for step in range(12):  # 1.2 s in all, longer than the ttl
             await asyncio.sleep(0.1)
-            await ctx.progress(step + 1, 8)
+            await ctx.progress(step + 1, 12)
         return "done"
 
-    job = await app.create("steady", ttl=500)
+    job = await app.create("steady", ttl=1000)
     async with running(app):
         await wait_for(lambda: settled(app, job.id))
     assert (await app.get(job.id)).state == "complete"
@@ -63,7 +63,7 @@ async def test_sync_handler_past_its_ttl_fails_and_its_late_result_is_discarded(
     job = await app.create("blocking", ttl=100)
     async with running(app):
         await wait_for(lambda: settled(app, job.id))
-        await asyncio.to_thread(finished.wait, 5)
+        await asyncio.to_thread(finished.wait, 30)
         await asyncio.sleep(0.1)
     failed = await app.get(job.id)
     assert failed.state == "failed"
@@ -83,12 +83,12 @@ async def test_kues_ttl_exceeded_message_fails_the_job_and_is_acknowledged(
 
     job = await app.create("watched", ttl=20_000)
     async with running(app) as worker:
-        await asyncio.wait_for(started.wait(), 5)
+        await asyncio.wait_for(started.wait(), 30)
         active = worker.held(job.id)
         assert active is not None
         watch = worker._env.ttl_watch if worker._env else None
         assert watch is not None
-        await asyncio.wait_for(watch.subscribed.wait(), 5)
+        await asyncio.wait_for(watch.subscribed.wait(), 30)
         pubsub = sync_redis.pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(app.keys.events)
         message = f'{{"id":{job.id},"event":"ttl exceeded","args":["ttl exceeded"]}}'
