@@ -13,8 +13,10 @@ from playwright.async_api import Browser, async_playwright
 from pykue import Queue, Settings
 from pykue.rpc import RpcOptions, SockJSOptions, create_app
 
+# Fast heartbeats; a session left without a receiver lives 5 s, so a test slowed down by a busy
+# machine between two requests does not lose it (the expiry test sets its own short delay).
 FAST_SOCKJS = SockJSOptions(
-    heartbeat_delay=0.4, disconnect_delay=0.6, response_limit=4096, abort_check=0.05
+    heartbeat_delay=0.4, disconnect_delay=5.0, response_limit=4096, abort_check=0.05
 )
 FAST = RpcOptions(sockjs=FAST_SOCKJS, allowed_types=frozenset({"email"}))
 

@@ -35,13 +35,16 @@ async def test_echo_stores_functions_as_null_and_calls_back_with_proxies(
     client: Client, queue: Queue
 ) -> None:
     seen: list[Any] = []
-    values = await client.call("echo", {"tag": "T", "fn": seen.append})
+    called = asyncio.Event()
+
+    def remember(value: Any) -> None:
+        seen.append(value)
+        called.set()
+
+    values = await client.call("echo", {"tag": "T", "fn": remember})
     assert values[0]["tag"] == "T"
     values[0]["fn"]("relayed")  # a server proxy of our own function
-    for _ in range(50):
-        if seen:
-            break
-        await asyncio.sleep(0.02)
+    await asyncio.wait_for(called.wait(), 30)
     assert seen == ["relayed"]
     assert (await queue.get(1)).data == {"title": "echo", "data": {"tag": "T", "fn": None}}
 
@@ -90,15 +93,16 @@ async def test_watch_streams_progress_until_complete(client: Client, queue: Queu
             events.append(event)
 
     watcher = asyncio.ensure_future(watch())
-    for _ in range(100):  # wait until the server is subscribed (its ack is in the client)
+    deadline = asyncio.get_running_loop().time() + 30
+    # wait until the server is subscribed (its ack is in the client)
+    while await queue.client.pubsub_numsub(queue.keys.events) == [(queue.keys.events, 0)]:
+        assert asyncio.get_running_loop().time() < deadline, "the watch never subscribed"
         await asyncio.sleep(0.02)
-        if await queue.client.pubsub_numsub(queue.keys.events) != [(queue.keys.events, 0)]:
-            break
     await queue.progress(job_id, 1, 4)
     await queue.progress(job_id, 50, 100, {"step": "half"})
     await publish(queue.client, queue.keys.events, Event(job_id + 1, "progress", (10, None)))
     await publish(queue.client, queue.keys.events, Event(job_id, "complete", ({"ok": 1},)))
-    await asyncio.wait_for(watcher, 5)
+    await asyncio.wait_for(watcher, 30)
     assert events == [
         {"id": job_id, "event": "progress", "args": [25, None]},
         {"id": job_id, "event": "progress", "args": [50, {"step": "half"}]},

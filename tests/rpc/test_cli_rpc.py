@@ -32,7 +32,7 @@ async def test_pykue_rpc_command(redis_url: str, queue: Queue) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession() as http:
-            for _ in range(100):
+            for _ in range(600):
                 try:
                     async with http.get(base + "/dnode/info") as resp:
                         if resp.status == 200:

@@ -45,14 +45,17 @@ async def test_calls_without_or_with_bad_callbacks_are_served(rpc: RpcServer, qu
     await ws.send_str(json.dumps([1, 2]) + "\n")
     await ws.send_str('{"method": true}\n')
     await ws.send_str(dnode_line("echo", ["works", "[Function]"], {"0": ["1"]}))
-    answer = json.loads(await ws.receive_str(timeout=5))
+    answer = json.loads(await ws.receive_str(timeout=30))
     assert answer == {"method": 0, "arguments": ["works"], "callbacks": {}, "links": []}
     await ws.close()
-    for _ in range(50):
-        if await queue.count() >= 5:
+    wanted = [{"title": "echo", "data": "no callback"}, {"title": "echo"}]
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        datas = [j.data for j in await queue.range()]
+        if all(w in datas for w in wanted):
             break
+        assert asyncio.get_running_loop().time() < deadline, "the echo jobs were not created"
         await asyncio.sleep(0.02)
-    datas = [j.data for j in await queue.range()]
     assert {"title": "echo", "data": "no callback"} in datas
     assert {"title": "echo"} in datas
     await still_serving(rpc)
@@ -63,7 +66,7 @@ async def test_lines_split_and_joined_across_messages(rpc: RpcServer) -> None:
     line = dnode_line("echo", ["a", "[Function]"], {"0": ["1"]})
     await ws.send_str(line[:10])
     await ws.send_str(line[10:] + dnode_line("echo", ["b", "[Function]"], {"0": ["1"]}))
-    got = [json.loads(await ws.receive_str(timeout=5))["arguments"] for _ in range(2)]
+    got = [json.loads(await ws.receive_str(timeout=30))["arguments"] for _ in range(2)]
     assert sorted(got) == [["a"], ["b"]]
     await ws.close()
 
@@ -72,10 +75,10 @@ async def test_malformed_line_closes_only_that_connection(rpc: RpcServer) -> Non
     bystander = await raw(rpc)
     ws = await raw(rpc)
     await ws.send_str("{broken\n")
-    message = await ws.receive(timeout=5)
+    message = await ws.receive(timeout=30)
     assert (message.type, message.data) == (aiohttp.WSMsgType.CLOSE, 1000)
     await bystander.send_str(dnode_line("echo", ["b", "[Function]"], {"0": ["1"]}))
-    assert json.loads(await bystander.receive_str(timeout=5))["arguments"] == ["b"]
+    assert json.loads(await bystander.receive_str(timeout=30))["arguments"] == ["b"]
     await bystander.close()
     await still_serving(rpc)
 
@@ -89,12 +92,12 @@ async def test_huge_frames_close_the_connection(queue: Queue, settings: Settings
             rpc = RpcServer(base, http, app)
             ws = await raw(rpc)
             await ws.send_str("x" * 2_000_000)  # over the websocket message limit
-            message = await ws.receive(timeout=5)
+            message = await ws.receive(timeout=30)
             assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
             ws = await raw(rpc)
             for _ in range(3):  # a line that never ends, in pieces under the message limit
                 await ws.send_str("y" * 500_000)
-            message = await ws.receive(timeout=5)
+            message = await ws.receive(timeout=30)
             assert (message.type, message.data) == (aiohttp.WSMsgType.CLOSE, 1000)
             await still_serving(rpc)
     finally:
@@ -118,7 +121,7 @@ async def test_flood_of_callbacks_closes_the_connection(queue: Queue, settings: 
             await ws.send_str(flood)
             closed = False
             for _ in range(200):
-                message = await ws.receive(timeout=5)
+                message = await ws.receive(timeout=30)
                 if message.type != aiohttp.WSMsgType.TEXT:
                     closed = True
                     break

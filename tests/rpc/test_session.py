@@ -174,9 +174,9 @@ async def test_coroutine_methods_run_as_tasks_and_stop_with_the_connection() -> 
 
     peer = Peer({"slow": slow}, wire.send, wire.end)
     peer.feed('{"method":"slow","arguments":["[Function]"],"callbacks":{"0":["0"]}}\n')
-    await asyncio.wait_for(started.wait(), 2)
+    await asyncio.wait_for(started.wait(), 30)
     peer.closed_by_transport()
-    await asyncio.wait_for(cancelled.wait(), 2)
+    await asyncio.wait_for(cancelled.wait(), 30)
 
 
 async def test_limits() -> None:

@@ -1,6 +1,6 @@
 """Hand-written SockJS traffic against the real server, over every transport.
 
-The server runs with fast timings (heartbeat 0.4 s, disconnect delay 0.6 s, 4096-byte streaming
+The server runs with fast timings (heartbeat 0.4 s, disconnect delay 5 s, 4096-byte streaming
 responses), and the application behind /dnode is dnode, so the first message of every session is
 the server's ``methods`` frame.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import replace
 
 import aiohttp
@@ -16,6 +17,8 @@ import pytest
 
 from pykue import Queue, Settings
 from pykue.rpc import RpcOptions, sockjs
+from pykue.rpc.server import ENDPOINT
+from pykue.rpc.sockjs_session import Session
 from tests.rpc.conftest import FAST_SOCKJS, RpcServer, start_server
 
 ECHO = (
@@ -137,7 +140,7 @@ async def test_framed_websocket_echo_and_heartbeat(rpc: RpcServer, queue: Queue)
     assert is_methods_frame(await ws.receive_str())
     await ws.send_str(json.dumps([ECHO]))
     assert await ws.receive_str() == ANSWER_FRAME
-    assert await ws.receive_str(timeout=3) == "h"
+    assert await ws.receive_str(timeout=30) == "h"
     await ws.send_str("")  # ignored
     await ws.send_str("[]")  # ignored
     await ws.send_str(json.dumps(ECHO))  # a single string is accepted too
@@ -151,7 +154,7 @@ async def test_framed_websocket_broken_json_drops_the_connection(rpc: RpcServer)
     assert await ws.receive_str() == "o"
     assert is_methods_frame(await ws.receive_str())
     await ws.send_str("[not json")
-    message = await ws.receive(timeout=3)
+    message = await ws.receive(timeout=30)
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
 
 
@@ -160,8 +163,8 @@ async def test_framed_websocket_bad_dnode_line_closes_normally(rpc: RpcServer) -
     assert await ws.receive_str() == "o"
     assert is_methods_frame(await ws.receive_str())
     await ws.send_str(json.dumps(["this is not json\n"]))
-    assert await ws.receive_str(timeout=3) == 'c[1000,"Normal closure"]'
-    message = await ws.receive(timeout=3)
+    assert await ws.receive_str(timeout=30) == 'c[1000,"Normal closure"]'
+    message = await ws.receive(timeout=30)
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
 
 
@@ -185,7 +188,7 @@ async def test_raw_websocket(rpc: RpcServer) -> None:
     await ws.send_str(ECHO)
     assert await ws.receive_str() == ANSWER
     await ws.send_str("garbage\n")
-    message = await ws.receive(timeout=3)
+    message = await ws.receive(timeout=30)
     assert message.type == aiohttp.WSMsgType.CLOSE
     assert message.data == 1000
 
@@ -207,6 +210,18 @@ async def send(rpc: RpcServer, session: str, body: str, **kwargs: object) -> tup
     url = f"{rpc.base}/dnode/000/{session}/xhr_send"
     async with rpc.http.post(url, data=body.encode(), **kwargs) as resp:  # type: ignore[arg-type]
         return resp.status, await resp.text()
+
+
+def session_of(rpc: RpcServer, session_id: str) -> Session | None:
+    """The server's session (the server runs in this test's event loop)."""
+    return rpc.app[ENDPOINT].sessions.get(session_id)
+
+
+async def until(check: Callable[[], bool], within: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
 
 
 async def collect(rpc: RpcServer, session: str, count: int) -> list[str]:
@@ -261,17 +276,24 @@ async def test_second_receiver_gets_2010(rpc: RpcServer) -> None:
     assert await poll(rpc, "r1") == "o"
     assert is_methods_frame(await poll(rpc, "r1"))
     first = asyncio.ensure_future(poll(rpc, "r1"))
-    await asyncio.sleep(0.1)
+    await until(lambda: (s := session_of(rpc, "r1")) is not None and s.receiver is not None)
     assert await poll(rpc, "r1") == 'c[2010,"Another connection still open"]'
     assert await first == "h"  # the first receiver kept the session
 
 
-async def test_session_expires_without_a_receiver(rpc: RpcServer) -> None:
-    assert await poll(rpc, "x1") == "o"
-    assert (await send(rpc, "x1", "[]"))[0] == 204
-    await asyncio.sleep(1.2)  # disconnect_delay is 0.6 s
-    assert (await send(rpc, "x1", "[]"))[0] == 404
-    assert await poll(rpc, "x1") == "o"  # a poll makes a new session
+async def test_session_expires_without_a_receiver(queue: Queue, settings: Settings) -> None:
+    options = RpcOptions(sockjs=replace(FAST_SOCKJS, disconnect_delay=0.6))
+    runner, base, app = await start_server(queue, settings, options)
+    try:
+        async with aiohttp.ClientSession() as http:
+            rpc = RpcServer(base, http, app)
+            assert await poll(rpc, "x1") == "o"
+            assert (await send(rpc, "x1", "[]"))[0] == 204
+            await until(lambda: session_of(rpc, "x1") is None)  # after disconnect_delay
+            assert (await send(rpc, "x1", "[]"))[0] == 404
+            assert await poll(rpc, "x1") == "o"  # a poll makes a new session
+    finally:
+        await runner.cleanup()
 
 
 async def test_closed_session_repeats_its_close_frame(rpc: RpcServer) -> None:
@@ -287,7 +309,7 @@ async def test_aborted_poll_interrupts_the_session(rpc: RpcServer) -> None:
     assert is_methods_frame(await poll(rpc, "a1"))
     with pytest.raises(asyncio.TimeoutError):
         await poll(rpc, "a1", timeout=aiohttp.ClientTimeout(total=0.15))
-    await asyncio.sleep(0.3)
+    await until(lambda: (s := session_of(rpc, "a1")) is not None and s.close_text is not None)
     assert await poll(rpc, "a1") == 'c[1002,"Connection interrupted"]'
 
 
@@ -341,7 +363,8 @@ async def test_htmlfile(rpc: RpcServer) -> None:
         assert "var c = parent.cb.x;" in prelude
         assert len(prelude) > 1024
         assert await resp.content.readuntil(b"\r\n") == b'<script>\np("o");\n</script>\r\n'
-    await asyncio.sleep(0.3)  # the page went away mid-stream: the session was interrupted
+    # the page went away mid-stream: the session was interrupted
+    await until(lambda: (s := session_of(rpc, "hf1")) is not None and s.close_text is not None)
     assert await poll(rpc, "hf1") == 'c[1002,"Connection interrupted"]'
 
 
@@ -419,6 +442,6 @@ async def test_http_10_streaming_ends_with_the_connection(rpc: RpcServer) -> Non
     assert await reader.readline() == b"o\n"
     big = ECHO.replace('"hi"', json.dumps("x" * 5000))
     assert (await send(rpc, "h10", json.dumps([big])))[0] == 204
-    rest = await asyncio.wait_for(reader.read(), 5)  # over the 4096-byte limit: closed
+    rest = await asyncio.wait_for(reader.read(), 30)  # over the 4096-byte limit: closed
     assert rest.endswith(b"\n")
     writer.close()
