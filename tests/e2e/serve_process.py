@@ -46,7 +46,7 @@ class ServeProcess:
     def dnode(self) -> str:
         return f"http://127.0.0.1:{self.dnode_port}"
 
-    def start(self, timeout: float = 30) -> ServeProcess:
+    def start(self, timeout: float = 90) -> ServeProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pykue.cli", "serve", *self.args],
             cwd=ROOT,
@@ -74,7 +74,7 @@ class ServeProcess:
         assert self.process is not None
         return self.process.wait(timeout)
 
-    def stop(self, timeout: float = 20) -> int:
+    def stop(self, timeout: float = 60) -> int:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         started = time.monotonic()

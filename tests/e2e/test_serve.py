@@ -102,10 +102,10 @@ async def screenshot_dashboard(url: str, job_id: int) -> str:
         try:
             page = await browser.new_page()
             await page.goto(url + "/complete")
-            await page.get_by_text(f"#{job_id}").first.wait_for(timeout=15000)
+            await page.get_by_text(f"#{job_id}").first.wait_for(timeout=30000)
             await page.wait_for_function(
                 "document.querySelector('#count-complete').textContent.trim() === '1'",
-                timeout=15000,
+                timeout=30000,
             )
             out = ROOT / "test-output"
             out.mkdir(exist_ok=True)

@@ -21,7 +21,7 @@ class Messages:
         self._pubsub = pubsub
         self.received: list[str] = []
 
-    async def collect(self, count: int, within: float = 2.0) -> list[str]:
+    async def collect(self, count: int, within: float = 30.0) -> list[str]:
         async def wait() -> None:
             while len(self.received) < count:
                 message = await self._pubsub.get_message(

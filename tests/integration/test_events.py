@@ -18,7 +18,7 @@ async def _take(iterator: object, count: int) -> list[Event]:
                 break
         return out
 
-    return await asyncio.wait_for(run(), 3)
+    return await asyncio.wait_for(run(), 30)
 
 
 async def test_subscribe_sees_every_event(queue: Queue) -> None:

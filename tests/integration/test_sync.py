@@ -65,9 +65,9 @@ def test_sync_queue_from_many_threads(settings: Settings) -> None:
 def test_sync_subscribe(settings: Settings) -> None:
     with SyncQueue(settings=settings) as queue, queue.subscribe(names=["enqueue"]) as events:
         queue.create("email", {})
-        assert events.get(timeout=2) == Event(1, "enqueue", ("email",))
+        assert events.get(timeout=30) == Event(1, "enqueue", ("email",))
         queue.publish(9, "enqueue", "sms")
-        assert events.get(timeout=2) == Event(9, "enqueue", ("sms",))
+        assert events.get(timeout=30) == Event(9, "enqueue", ("sms",))
         assert events.get(timeout=0.05) is None
 
 

@@ -49,7 +49,7 @@ async def _start_node(node: str, redis_url: str) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), 20)
+    line = await asyncio.wait_for(process.stdout.readline(), 60)
     assert json.loads(line) == {"ready": True}
     return process
 
@@ -57,7 +57,9 @@ async def _start_node(node: str, redis_url: str) -> asyncio.subprocess.Process:
 async def test_node_kue_and_pykue_workers_share_a_queue(
     node: str, settings: Settings, redis_url: str, sync_redis: redis.Redis
 ) -> None:
-    app = Queue(settings=settings.replace(lease_ms=1000, promote_interval_ms=100))
+    # "a job ran twice" must mean a real double delivery: a lease long enough that a heartbeat
+    # delayed by a busy machine cannot expire it
+    app = Queue(settings=settings.replace(lease_ms=5000, promote_interval_ms=100))
 
     @app.process("interop", concurrency=3)
     async def handle(job: Job) -> dict[str, str]:
@@ -82,7 +84,7 @@ async def test_node_kue_and_pykue_workers_share_a_queue(
         await worker.stop()
         assert node_worker.stdin is not None
         node_worker.stdin.close()
-        await asyncio.wait_for(node_worker.wait(), 15)
+        await asyncio.wait_for(node_worker.wait(), 30)
     runs = Counter(sync_redis.lrange(RUNS, 0, -1))
     by_id = Counter(run.split(":")[1] for run in runs.elements())
     assert sorted(int(i) for i in by_id) == sorted(ids)
@@ -100,7 +102,7 @@ async def test_node_kue_and_pykue_workers_share_a_queue(
 
 
 async def _all_complete(app: Queue) -> None:
-    deadline = asyncio.get_running_loop().time() + 60
+    deadline = asyncio.get_running_loop().time() + 90
     while await app.count("complete", "interop") < JOBS:
         assert asyncio.get_running_loop().time() < deadline, "jobs not completed in time"
         await asyncio.sleep(0.1)

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from pykue import Queue
 from pykue.web.state import LIVE
 
-TIMEOUT = 10
+TIMEOUT = 30
 
 
 async def next_event(response: ClientResponse, name: str) -> object:

@@ -43,12 +43,12 @@ def test_cli_web_runs_the_dashboard(redis_url: str) -> None:
         assert '<h1 id="title">Ops</h1>' in body
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=15)
+        _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err.decode()
 
 
 def _wait_for(url: str) -> str:
-    for _ in range(150):
+    for _ in range(600):
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return str(response.read().decode())
