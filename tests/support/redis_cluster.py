@@ -111,7 +111,7 @@ def _cluster_port() -> int:
 
 
 def _wait_ping(port: int) -> None:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             with redis.Redis(port=port, socket_timeout=0.5) as client:

@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import redis
+
 from pykue.core.embedded import redis_server_binary
 
 
@@ -30,6 +32,15 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
+        """Start and wait until it answers; a port taken between ``free_port`` and the server's
+        bind (by any process on the machine) makes it exit at once: then try another port."""
+        for _ in range(3):
+            if self._start():
+                return self
+            self.port = free_port()
+        raise RuntimeError("redis-server did not start")
+
+    def _start(self) -> bool:
         self.process = subprocess.Popen(
             [
                 redis_server_binary(),
@@ -51,17 +62,19 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
+                with redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1) as client:
+                    pid = client.info("server")["process_id"]
+            except redis.RedisError:  # not up yet, or not a Redis (it exits if the port is taken)
                 time.sleep(0.02)
+                continue
+            if pid == self.process.pid:  # not another server that had taken the port
+                return True
+            break
         self.stop()
-        raise RuntimeError("redis-server did not start")
+        return False
 
     def stop(self) -> None:
         if self.process is not None:
