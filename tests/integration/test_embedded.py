@@ -32,7 +32,7 @@ def _other_process(data_dir: Path, code: str) -> str:
         """
     ) + textwrap.dedent(code)
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     return done.stdout.strip()
 

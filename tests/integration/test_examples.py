@@ -22,7 +22,7 @@ def _run_example(name: str, redis_url: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=60,
         check=True,
     )
     return done.stdout

@@ -71,7 +71,7 @@ async def test_sockjs_client_in_chromium(
     transport: str,
 ) -> None:
     page = await browser.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     await page.goto(f"{page_base}/?t={transport}")
     await page.wait_for_function("document.getElementById('log').textContent !== ''")
     answer, used = json.loads(await page.text_content("#log") or "[]")

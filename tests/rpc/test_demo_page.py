@@ -12,7 +12,7 @@ from tests.rpc.conftest import RpcServer, start_server
 
 async def open_demo(browser: Browser, rpc: RpcServer, transport: str) -> Page:
     page = await browser.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     await page.goto(f"{rpc.base}/?transport={transport}")
     await page.wait_for_selector("#echo-button:not([disabled])")
     return page
@@ -56,7 +56,7 @@ async def test_demo_page_authenticates_with_a_token(
     runner, base, _ = await start_server(queue, settings.replace(auth_token="open-sesame"))
     try:
         page = await browser.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         await page.goto(base + "/")
         await page.wait_for_selector("#auth:not([hidden])")
         assert await page.is_disabled("#echo-button")
