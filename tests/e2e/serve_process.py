@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import redis
 
 from tests.support.redis_server import free_port
 
@@ -83,9 +86,17 @@ class ServeProcess:
         return code
 
     def kill(self) -> None:
+        """Teardown: kill the server if it still runs, and its embedded Redis (which runs in a
+        session of its own, so killing the server's process group does not reach it)."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
+        socket_path = Path(self.env["PYKUE_DATA_DIR"]) / "redis.sock"
+        if socket_path.exists():
+            client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5)
+            with contextlib.suppress(redis.RedisError, OSError):
+                client.shutdown(nosave=True)
+            client.close()
 
     @property
     def output(self) -> str:
