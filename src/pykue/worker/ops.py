@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -58,9 +59,14 @@ class TypeOps:
     def _events(self) -> bytes:
         return self.keys.events.encode()
 
-    def activate(self, job_id: int, token: str, now: int, worker_id: str) -> Call:
-        keys = [self.keys.job(job_id), *self._activate_keys]
-        return ("activate", keys, [job_id, zid(job_id), token, now, worker_id, self._events])
+    def activate(self, jobs: Sequence[tuple[int, str]], token: str, now: int) -> Call:
+        """Activate the reserved ``jobs`` (``(id, workerId)`` pairs) in one call."""
+        keys: list[Key] = [*self._activate_keys]
+        args: list[Arg] = [token, now, self._events]
+        for job_id, worker_id in jobs:
+            keys.append(self.keys.job(job_id))
+            args += (job_id, zid(job_id), worker_id)
+        return ("activate", keys, args)
 
     @cached_property
     def _complete_keys(self) -> list[Key]:

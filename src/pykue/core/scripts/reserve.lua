@@ -1,5 +1,5 @@
 -- reserve: take up to N of the best inactive jobs of one type and put each under a lease.
--- Step 1 of taking jobs (step 2 is activate.lua, per job, once its id is known); a crash
+-- Step 1 of taking jobs (step 2 is activate.lua, for the batch, once the ids are known); a crash
 -- between the two is repaired by lease recovery (recover.lua).
 -- KEYS[1] q:jobs:<type>:inactive  KEYS[2] q:jobs:inactive  KEYS[3] q:jobs:active
 -- KEYS[4] q:jobs:<type>:active    KEYS[5] wake-up tokens q:<type>:jobs
