@@ -86,9 +86,12 @@ class TypeOps:
         )
 
     def complete(self, held: Held, now: int, result_json: str) -> Call:
+        """One job's completion; the ``Finisher`` merges those of a type into one call
+        (complete.lua takes KEYS/ARGV of many jobs after the shared ones)."""
         k, job_id = self.keys, held.job_id
         duration = max(0, now - held.started_at)
         args: list[Arg] = [
+            self._events,
             job_id,
             zid(job_id),
             held.token,
@@ -96,11 +99,10 @@ class TypeOps:
             now,
             duration,
             result_json,
-            self._events,
             now // 60_000,
             buckets_for(duration),
         ]
-        return ("complete", [k.job(job_id), k.log(job_id), *self._complete_keys], args)
+        return ("complete", [*self._complete_keys, k.job(job_id), k.log(job_id)], args)
 
     @cached_property
     def _fail_keys(self) -> list[Key]:
