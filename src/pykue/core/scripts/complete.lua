@@ -11,9 +11,11 @@
 -- ARGV[9+9i] minute (now // 60000)  ARGV[10+9i] the duration buckets this run counts in,
 -- comma-separated ("250,500,...,+Inf": the histogram is cumulative)
 -- Returns one entry per job: 1, or 0 if its lease was lost (the job was recovered or moved):
--- nothing is written for it. The counters of the batch are added up and written once each.
+-- nothing is written for it. Index updates and counters of the batch are written with one
+-- command per key (the counters added up).
 local channel = ARGV[1]
 local totals, order = {}, {}
+local done, scored, removed = {}, {}, {}
 local function add(key, field, n)
   local name = key .. '\0' .. field
   if not totals[name] then
@@ -21,6 +23,20 @@ local function add(key, field, n)
     order[#order + 1] = {key, field, name}
   end
   totals[name] = totals[name] + n
+end
+local function push(list, ...)
+  for _, v in ipairs({...}) do list[#list + 1] = v end
+end
+
+local function count(jtype, a, duration)
+  add(KEYS[8], '', duration)
+  add(KEYS[9], jtype, 1)
+  add(KEYS[10], ARGV[a + 7], 1)
+  for le in string.gmatch(ARGV[a + 8], '[^,]+') do
+    add(KEYS[11], jtype .. '|' .. le, 1)
+  end
+  add(KEYS[11], jtype .. '|sum', duration)
+  add(KEYS[11], jtype .. '|count', 1)
 end
 
 local function complete(job, log, a)
@@ -30,13 +46,10 @@ local function complete(job, log, a)
   local f = redis.call('HMGET', job, 'state', 'workerId', 'priority', 'attempts',
     'max_attempts', 'removeOnComplete', 'type')
   if owner ~= token or f[1] ~= 'active' or f[2] ~= ARGV[a + 3] then
-    if owner == token then
-      redis.call('ZREM', KEYS[6], zid)
-      redis.call('HDEL', KEYS[7], zid)
-    end
+    if owner == token then push(done, zid) end
     return 0
   end
-  local priority, jtype, result = tonumber(f[3]) or 0, f[7], ARGV[a + 6]
+  local jtype, result = f[7], ARGV[a + 6]
   local made, max = tonumber(f[4]) or 0, tonumber(f[5])
   local fields = {'duration', duration, 'progress', 100, 'updated_at', now, 'state', 'complete'}
   if result ~= '' then
@@ -49,30 +62,14 @@ local function complete(job, log, a)
     fields[n + 1], fields[n + 2] = 'attempts', made + 1
   end
   redis.call('HSET', job, unpack(fields))
-  redis.call('ZREM', KEYS[2], zid)
-  redis.call('ZREM', KEYS[3], zid)
-  redis.call('ZADD', KEYS[4], priority, zid)
-  redis.call('ZADD', KEYS[5], priority, zid)
-  redis.call('ZREM', KEYS[6], zid)
-  redis.call('HDEL', KEYS[7], zid)
-  add(KEYS[8], '', duration)
-  add(KEYS[9], jtype, 1)
-  add(KEYS[10], ARGV[a + 7], 1)
-  for le in string.gmatch(ARGV[a + 8], '[^,]+') do
-    add(KEYS[11], jtype .. '|' .. le, 1)
-  end
-  add(KEYS[11], jtype .. '|sum', duration)
-  add(KEYS[11], jtype .. '|count', 1)
-  local removed = f[6] and f[6] ~= ''
-  if removed then
-    redis.call('ZREM', KEYS[4], zid)
-    redis.call('ZREM', KEYS[5], zid)
-    redis.call('ZREM', KEYS[1], zid)
-    redis.call('DEL', log, job)
-  end
+  push(done, zid)
+  push(scored, tonumber(f[3]) or 0, zid)
+  count(jtype, a, duration)
   redis.call('PUBLISH', channel,
     '{"id":' .. id .. ',"event":"complete","args":["complete",' .. result .. ',null]}')
-  if removed then
+  if f[6] and f[6] ~= '' then
+    push(removed, zid)
+    redis.call('DEL', log, job)
     redis.call('PUBLISH', channel,
       '{"id":' .. id .. ',"event":"remove","args":["remove",' .. cjson.encode(jtype) .. ']}')
   end
@@ -82,6 +79,23 @@ end
 local out = {}
 for i = 0, (#KEYS - 11) / 2 - 1 do
   out[i + 1] = complete(KEYS[12 + 2 * i], KEYS[13 + 2 * i], 2 + 9 * i)
+end
+if #done > 0 then
+  redis.call('ZREM', KEYS[6], unpack(done))
+  redis.call('HDEL', KEYS[7], unpack(done))
+end
+if #scored > 0 then
+  local zids = {}
+  for i = 2, #scored, 2 do zids[#zids + 1] = scored[i] end
+  redis.call('ZREM', KEYS[2], unpack(zids))
+  redis.call('ZREM', KEYS[3], unpack(zids))
+  redis.call('ZADD', KEYS[4], unpack(scored))
+  redis.call('ZADD', KEYS[5], unpack(scored))
+end
+if #removed > 0 then
+  redis.call('ZREM', KEYS[4], unpack(removed))
+  redis.call('ZREM', KEYS[5], unpack(removed))
+  redis.call('ZREM', KEYS[1], unpack(removed))
 end
 for _, entry in ipairs(order) do
   if entry[2] == '' then
