@@ -10,6 +10,8 @@ from pykue.core.keys import DURATION_BUCKETS_MS, Keys, zid
 from pykue.core.scripts import Arg
 from pykue.worker.scripts import Call, Key
 
+MAX_RESERVE = 1000
+"""At most this many jobs taken by one reserve.lua call."""
 BUCKET_LABELS = (*(str(b) for b in DURATION_BUCKETS_MS), "+Inf")
 _BUCKET_ARGS = tuple(",".join(BUCKET_LABELS[i:]) for i in range(len(BUCKET_LABELS)))
 
@@ -48,6 +50,7 @@ class TypeOps:
         )
 
     def reserve(self, count: int, consumed: int, deadline: int, token: str) -> Call:
+        count = min(count, MAX_RESERVE)
         return ("reserve", self.reserve_keys, [count, consumed, deadline, token, self.job_type])
 
     @cached_property
