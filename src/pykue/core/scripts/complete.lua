@@ -14,29 +14,52 @@
 -- nothing is written for it. Index updates and counters of the batch are written with one
 -- command per key (the counters added up).
 local channel = ARGV[1]
-local totals, order = {}, {}
 local done, scored, removed = {}, {}, {}
-local function add(key, field, n)
-  local name = key .. '\0' .. field
-  if not totals[name] then
-    totals[name] = 0
-    order[#order + 1] = {key, field, name}
-  end
-  totals[name] = totals[name] + n
-end
+-- Counters, added up over the batch: per type, per minute, per (type, bucket list).
+local work, types, minutes, runs, spans = 0, {}, {}, {}, {}
 local function push(list, ...)
   for _, v in ipairs({...}) do list[#list + 1] = v end
 end
+-- counts[name] is a total; counts[1..] lists the names in first-seen order (names are strings).
+local function bump(counts, name, n)
+  if counts[name] then
+    counts[name] = counts[name] + n
+  else
+    counts[name] = n
+    counts[#counts + 1] = name
+  end
+end
 
 local function count(jtype, a, duration)
-  add(KEYS[8], '', duration)
-  add(KEYS[9], jtype, 1)
-  add(KEYS[10], ARGV[a + 7], 1)
-  for le in string.gmatch(ARGV[a + 8], '[^,]+') do
-    add(KEYS[11], jtype .. '|' .. le, 1)
+  work = work + duration
+  bump(types, jtype, 1)
+  bump(minutes, ARGV[a + 7], 1)
+  bump(runs, jtype .. '\0' .. ARGV[a + 8], 1)
+  bump(spans, jtype, duration)
+end
+
+local function write_counters()
+  redis.call('INCRBY', KEYS[8], work)
+  for _, jtype in ipairs(types) do
+    local n = types[jtype]
+    redis.call('HINCRBY', KEYS[9], jtype, n)
+    redis.call('HINCRBY', KEYS[11], jtype .. '|sum', spans[jtype])
+    redis.call('HINCRBY', KEYS[11], jtype .. '|count', n)
   end
-  add(KEYS[11], jtype .. '|sum', duration)
-  add(KEYS[11], jtype .. '|count', 1)
+  for _, minute in ipairs(minutes) do
+    redis.call('HINCRBY', KEYS[10], minute, minutes[minute])
+  end
+  local buckets = {}
+  for _, run in ipairs(runs) do
+    local cut = string.find(run, '\0', 1, true)
+    local jtype, n = string.sub(run, 1, cut - 1), runs[run]
+    for le in string.gmatch(string.sub(run, cut + 1), '[^,]+') do
+      bump(buckets, jtype .. '|' .. le, n)
+    end
+  end
+  for _, field in ipairs(buckets) do
+    redis.call('HINCRBY', KEYS[11], field, buckets[field])
+  end
 end
 
 local function complete(job, log, a)
@@ -97,11 +120,5 @@ if #removed > 0 then
   redis.call('ZREM', KEYS[5], unpack(removed))
   redis.call('ZREM', KEYS[1], unpack(removed))
 end
-for _, entry in ipairs(order) do
-  if entry[2] == '' then
-    redis.call('INCRBY', entry[1], totals[entry[3]])
-  else
-    redis.call('HINCRBY', entry[1], entry[2], totals[entry[3]])
-  end
-end
+if #types > 0 then write_counters() end
 return out
