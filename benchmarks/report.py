@@ -90,6 +90,8 @@ def chart(results: list[dict[str, Any]], title: str, path: Path) -> None:
         colors = ["#d62728" if r["key"] == "pykue" else "#7f7f7f" for r in rows]
         ax.barh(names, values, color=colors)
         ax.invert_yaxis()
+        if field.endswith("_ms"):
+            ax.set_xscale("log")
         ax.set_title(f"{heading} ({'higher' if higher else 'lower'} is better)", fontsize=10)
         ax.tick_params(labelsize=8)
         for y, r in enumerate(rows):

@@ -1,20 +1,37 @@
-"""pykue: the producer (Queue.create / create_many); workers once ``pykue.worker`` exists."""
+"""pykue: the producer (Queue.create / create_many) and `pykue worker -n 2` (its supervisor
+running 2 worker processes) on this module's ``queue`` app, a no-op handler, concurrency 10."""
 
 from __future__ import annotations
 
+import importlib.util
 from importlib.metadata import version
+from typing import Any
 
 from pykue import Queue
 
-from peers.base import Peer, redis_url
+from peers.base import PYTHON, Peer, redis_url
+from recorder import hit
+
+CONCURRENCY = 10
+
+queue = Queue(redis_url())
+
+
+@queue.process("noop", concurrency=CONCURRENCY)
+async def noop(job: Any) -> None:
+    hit(job.data["t"])
+
+
+def _unsupported() -> str:
+    return "" if importlib.util.find_spec("pykue.worker") else "pykue.worker not available yet"
 
 
 class Pykue(Peer):
     name = "pykue"
     version = version("pykue")
     has_bulk = True
-    note = "Queue.create per job; bulk = Queue.create_many"
-    unsupported = "no worker yet"
+    note = "`pykue worker -n 2`, concurrency 10; bulk = Queue.create_many"
+    unsupported = _unsupported()
 
     async def setup(self) -> None:
         self.queue = Queue(redis_url())
@@ -28,3 +45,7 @@ class Pykue(Peer):
 
     async def many(self, n: int) -> None:
         await self.queue.create_many([{"type": "noop", "data": {"t": 0.0}}] * n)
+
+    def worker_commands(self) -> list[list[str]]:
+        cli = [PYTHON, "-m", "pykue.cli", "--redis-url", redis_url()]
+        return [[*cli, "worker", "peers.pykue_peer:queue", "--processes", "2"]]
