@@ -5,6 +5,7 @@ from pykue.core.job import Job
 from pykue.core.queue import Queue
 from pykue.core.spec import JobSpec
 from pykue.core.states import JobState, Priority
+from pykue.core.sync import SyncQueue
 from pykue.errors import (
     AppError,
     ConfigError,
@@ -41,6 +42,7 @@ __all__ = [
     "RedisUnavailable",
     "Settings",
     "Subscription",
+    "SyncQueue",
     "ValidationError",
     "__version__",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -109,6 +110,56 @@ def job(settings: Settings, job_id: str) -> None:
     click.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
     for line in log:
         click.echo(f"log: {line}")
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default KUE_PORT or 3000).")
+@click.pass_obj
+def web(settings: Settings, host: str | None, port: int | None) -> None:
+    """Run the dashboard and Kue's JSON API alone (no workers)."""
+    from pykue.web.runner import run_web
+
+    try:
+        run_web(settings.replace(host=host, kue_port=port))
+    except PykueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve the dashboard: {exc}") from None
+
+
+@main.command()
+@click.option("--port", type=int, help="Port to listen on (default: DNODE_PORT).")
+@click.option(
+    "--static",
+    "static_path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder to serve (default: STATIC_PATH, else the demo page).",
+)
+@click.option("--allow-type", multiple=True, help="A job type RPC `create` may make (repeatable).")
+@click.pass_obj
+def rpc(
+    settings: Settings, port: int | None, static_path: Path | None, allow_type: tuple[str, ...]
+) -> None:
+    """Run the RPC front door alone: static files and dnode over SockJS at /dnode."""
+    import logging
+
+    from pykue.rpc import RpcOptions, create_app, serve
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    settings = settings.replace(dnode_port=port, static_path=static_path)
+    options = RpcOptions(allowed_types=frozenset(allow_type))
+
+    async def main() -> None:
+        async with Queue(settings=settings) as queue:
+            await serve(create_app(queue, settings, options), settings)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    except (PykueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

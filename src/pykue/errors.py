@@ -12,6 +12,7 @@
     │   └── InvalidOption      a negative delay, a missing type, a bad backoff, ...
     ├── JobNotFound            no job with that id
     ├── LeaseLost              a worker tried to finish a job whose lease another worker took over
+    ├── RpcError               an RPC call answered with an error, or its connection ended
     └── AppError               an APP reference (``module:attribute``) cannot be loaded
 """
 
@@ -60,6 +61,10 @@ class JobNotFound(PykueError):
 
 class LeaseLost(PykueError):
     """The job's lease was taken over (the job was recovered); this worker may not finish it."""
+
+
+class RpcError(PykueError):
+    """An RPC call was answered with an error, or its connection ended first."""
 
 
 class AppError(PykueError):

@@ -23,6 +23,7 @@ class Settings:
     """Everything pykue is configured with. Build with ``Settings.from_env(os.environ)``."""
 
     redis_url: str | None = None
+    redis_cluster: bool = False
     prefix: str = "q"
     host: str = "127.0.0.1"
     kue_port: int = 3000
@@ -61,6 +62,8 @@ class Settings:
             raise ConfigError(f"KUE_PORT and DNODE_PORT are both {self.kue_port}")
         if not self.prefix:
             raise ConfigError("PYKUE_PREFIX must not be empty")
+        if self.redis_url is not None:
+            _redis_url("REDIS_URL", self.redis_url)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed (None values are ignored)."""
@@ -128,6 +131,13 @@ def _path(_name: str, raw: str) -> Path:
     return Path(raw)
 
 
+def markdown_table() -> str:
+    """The README's configuration table, generated from ``ENVIRONMENT``."""
+    rows = ["| Variable | Meaning |", "| --- | --- |"]
+    rows += [f"| `{var.name}` | {var.help.replace('|', '/')} |" for var in ENVIRONMENT]
+    return "\n".join(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class EnvVar:
     """One environment variable: its name, the Settings field it sets, and what it means."""
@@ -144,6 +154,12 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
         "redis_url",
         _redis_url,
         "Redis to use (redis://, rediss://, unix://); unset: an embedded redis-server",
+    ),
+    EnvVar(
+        "PYKUE_REDIS_CLUSTER",
+        "redis_cluster",
+        _bool,
+        "REDIS_URL is a Redis Cluster node (use a prefix like {q}) (default false)",
     ),
     EnvVar("PYKUE_PREFIX", "prefix", _text, "key prefix, as Kue's `prefix` (default q)"),
     EnvVar("HOST", "host", _text, "address the servers bind to (default 127.0.0.1)"),

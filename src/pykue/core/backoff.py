@@ -2,9 +2,9 @@
 
 Stored in the job hash's ``backoff`` field as Kue writes it (read back by Node with ``eval``):
 ``true``, a JSON object ``{"type": "fixed"|"exponential", "delay": ms[, "maxDelay": ms]}``, or the
-JavaScript source of a function (written only by Node). A Python callable given to pykue is never
-stored: it lives in the producing process and the hash gets ``true`` plus the first delay, so Node
-workers still retry such a job (with a fixed delay).
+JavaScript source of a function (written only by Node). A Python callable given to pykue must be a
+module-level function: the hash gets ``backoff`` = ``true`` (so a Node worker retries the job with
+its ``delay``) and ``pykue_backoff`` = ``module:qualname``, which pykue workers import and call.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ class Backoff:
         ``js`` (a Node function pykue cannot run) falls back to the job's stored ``delay``,
         like ``true``.
         """
-        base = self.delay if self.delay is not None else (current_delay or 0)
+        base = self.delay or current_delay or 0  # Kue: ``backoff.delay || job.delay``
         if self.kind == "exponential":
-            cap = math.inf if self.max_delay is None else self.max_delay - base / 2
+            cap = (self.max_delay or math.inf) - base / 2  # Kue: ``(maxDelay || Infinity)``
             return int(_round_half_up(min(cap, base / 2 * (2**made - 1))))
         if self.kind == "fixed":
             return base

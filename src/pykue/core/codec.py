@@ -2,7 +2,8 @@
 
 Hash values are strings: timestamps and durations are integer milliseconds, ``data``, ``result``
 and ``progress_data`` are JSON text, ``priority`` a signed integer, ``removeOnComplete`` only
-``"true"`` (or absent). Pure functions: no I/O.
+``"true"`` (or absent). pykue adds one field Kue ignores: ``pykue_backoff`` (``module:qualname``
+of a Python backoff function). Pure functions: no I/O.
 """
 
 from __future__ import annotations
@@ -68,11 +69,15 @@ def to_int(text: str | None, default: int | None = None) -> int | None:
             return default
 
 
-def attempts_json(fields: Hash) -> dict[str, int]:
-    """Kue's ``attempts`` object: made, remaining and max."""
+def attempts_json(fields: Hash) -> dict[str, int | None]:
+    """Kue's ``attempts`` object: made, remaining and max (``remaining`` is null, as Kue's
+    ``NaN``, for a job with attempts made but no ``max_attempts``)."""
     made = to_int(fields.get("attempts"), 0) or 0
     maximum = to_int(fields.get("max_attempts"), 1) or 1
-    remaining = maximum - made if made > 0 else maximum
+    remaining: int | None = maximum
+    if made > 0:
+        stored_max = to_int(fields.get("max_attempts"))
+        remaining = None if stored_max is None else stored_max - made
     return {"made": made, "remaining": remaining, "max": maximum}
 
 
@@ -82,7 +87,7 @@ def kue_json(job_id: int | str, fields: Hash) -> dict[str, Any]:
     out["data"] = loads(fields.get("data"), {})
     if "result" in fields:
         out["result"] = loads(fields["result"])
-    out["priority"] = to_int(fields.get("priority"), 0)
+    out["priority"] = to_int(fields.get("priority"))  # Kue: Number(...), NaN shows as null
     out["progress"] = fields.get("progress", 0)
     if "progress_data" in fields:
         out["progress_data"] = loads(fields["progress_data"])

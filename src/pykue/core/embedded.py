@@ -9,6 +9,7 @@ one: only the process that started the server shuts it down (``stop()``, which s
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -70,8 +71,20 @@ class EmbeddedRedis:
         return self._process is not None
 
     def start(self) -> str:
-        """Start (or reuse) the server; return its ``unix://`` URL."""
+        """Start (or reuse) the server; return its ``unix://`` URL.
+
+        A lock file serialises concurrent starts, so two processes never start two servers on
+        one data directory.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        with (self.data_dir / "start.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return self._start_locked()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _start_locked(self) -> str:
         if ping_unix(self.socket_path):
             return self.url
         with contextlib.suppress(FileNotFoundError):

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from redis.asyncio.client import Redis
+from redis.asyncio.cluster import RedisCluster
 
 EVENTS = (
     "enqueue",
@@ -71,7 +72,7 @@ class Subscription:
 
     def __init__(
         self,
-        client: Redis,
+        client: Redis | RedisCluster,
         channel: str,
         *,
         job_id: int | None = None,

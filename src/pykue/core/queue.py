@@ -5,14 +5,17 @@ One Lua script per state change (see ``scripts/``); reads are plain commands, pi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from redis.asyncio.client import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from pykue.core import codec, connection
+from pykue.core.connection import Client
 from pykue.core.embedded import EmbeddedRedis
-from pykue.core.events import Subscription
+from pykue.core.events import Event, Subscription, publish
 from pykue.core.handlers import Handler, HandlerSpec
 from pykue.core.job import Job
 from pykue.core.keys import STATES, Keys, strip_zid, zid
@@ -41,7 +44,7 @@ class Queue:
         *,
         prefix: str | None = None,
         settings: Settings | None = None,
-        client: Redis | None = None,
+        client: Client | None = None,
     ) -> None:
         self._settings = settings
         self._url = url
@@ -81,15 +84,31 @@ class Queue:
 
     @property
     def client(self) -> Redis:
-        """The asyncio Redis client (str replies), created on first use."""
+        """The asyncio Redis client (str replies), created on first use.
+
+        With ``PYKUE_REDIS_CLUSTER`` (give the queue a ``{q}`` prefix then) this is a
+        ``RedisCluster``, which has the same command methods; it is typed as ``Redis`` so that
+        callers need not care. ``is_cluster`` tells which it is.
+        """
+        return cast(Redis, self._connected())
+
+    @property
+    def is_cluster(self) -> bool:
+        """True if the client is a ``RedisCluster``."""
+        return isinstance(self._connected(), RedisCluster)
+
+    def _connected(self) -> Client:
         if self._client is None:
-            self._client = connection.connect(self.url)
+            if self.settings.redis_cluster:
+                self._client = connection.connect_cluster(self.url)
+            else:
+                self._client = connection.connect(self.url, pool_size=connection.POOL_SIZE)
         return self._client
 
     @property
     def scripts(self) -> Scripts:
         if self._scripts is None:
-            self._scripts = Scripts(self.client)
+            self._scripts = Scripts(self._connected())
         return self._scripts
 
     async def connect(self) -> Queue:
@@ -108,7 +127,11 @@ class Queue:
             self._embedded = None
 
     async def __aenter__(self) -> Queue:
-        return await self.connect()
+        try:
+            return await self.connect()
+        except BaseException:
+            await self.close()
+            raise
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
@@ -149,25 +172,28 @@ class Queue:
 
     def spec(self, job_type: str, data: Any = None, **options: Any) -> JobSpec:
         """Validate a job without saving it (options as for ``create``)."""
-        try:
-            return JobSpec.build(
-                job_type, data, max_payload=self.settings.max_payload_bytes, **options
-            )
-        except TypeError as exc:
-            raise InvalidOption(f"invalid job option: {exc}") from None
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise InvalidOption(f"unknown job option(s): {', '.join(unknown)}")
+        return JobSpec.build(job_type, data, max_payload=self.settings.max_payload_bytes, **options)
 
-    async def create(self, job_type: str, data: Any = None, **options: Any) -> Job:
+    async def create(
+        self, job_type: str, data: Any = None, *, events: bool = True, **options: Any
+    ) -> Job:
         """Save a new job; returns it. Options: ``priority`` (name or int), ``attempts``,
         ``backoff`` (True, ``{"type": "fixed"|"exponential", "delay", "maxDelay"}``, or a
-        module-level function), ``delay`` (ms), ``ttl`` (ms), ``remove_on_complete``."""
+        module-level function), ``delay`` (ms), ``ttl`` (ms), ``remove_on_complete``.
+        ``events=False`` skips the ``enqueue`` event of this creation."""
         spec = self.spec(job_type, data, **options)
         job_id = int(await self.client.incr(self.keys.ids))
         now = codec.now_ms()
-        await self._save(spec, job_id, now, self.client)
+        await self._save(spec, job_id, now, self.client, events=events)
         return _created(spec, job_id, now)
 
-    async def create_many(self, jobs: Iterable[JobInput]) -> list[Job]:
-        """Save many jobs in two round trips; all are validated before any is written."""
+    async def create_many(self, jobs: Iterable[JobInput], *, events: bool = True) -> list[Job]:
+        """Save many jobs in two round trips (one INCRBY, one pipeline); every job is
+        validated before any is written. Items are ``JobSpec``s or mappings ``{"type", "data",
+        "options"}`` (options named as for ``create`` or as in Kue's REST API)."""
         specs = [j if isinstance(j, JobSpec) else self._spec_from(j) for j in jobs]
         if not specs:
             return []
@@ -175,15 +201,24 @@ class Queue:
         first, now = last - len(specs) + 1, codec.now_ms()
         async with self.client.pipeline(transaction=False) as pipe:
             for offset, spec in enumerate(specs):
-                await self._save(spec, first + offset, now, pipe)
+                await self._save(spec, first + offset, now, pipe, events=events)
             await pipe.execute()
         return [_created(spec, first + i, now) for i, spec in enumerate(specs)]
 
     def _spec_from(self, item: Mapping[str, Any]) -> JobSpec:
-        options = dict(item.get("options") or {})
-        return self.spec(item.get("type", ""), item.get("data"), **options)
+        if not isinstance(item, Mapping):
+            raise InvalidOption(f"a job must be a JobSpec or a mapping, got {type(item).__name__}")
+        options = item.get("options") or {}
+        if not isinstance(options, Mapping):
+            raise InvalidOption("options must be a mapping")
+        named = {
+            KUE_OPTION_NAMES.get(str(k), str(k)): v for k, v in options.items() if k != "searchKeys"
+        }
+        return self.spec(item.get("type", ""), item.get("data"), **named)
 
-    async def _save(self, spec: JobSpec, job_id: int, now: int, client: Any) -> Any:
+    async def _save(
+        self, spec: JobSpec, job_id: int, now: int, client: Any, *, events: bool = True
+    ) -> Any:
         k, member = self.keys, zid(job_id)
         keys = [
             k.job(job_id),
@@ -200,7 +235,8 @@ class Queue:
             spec.priority,
             spec.state,
             now + spec.delay,
-            k.events,
+            k.events if events else "",
+            Event(job_id, "enqueue", (spec.type,)).encode(),
         ]
         return await self.scripts.call("create", keys, [*args, *spec.hash_fields(now)], client)
 
@@ -262,16 +298,17 @@ class Queue:
         return int(await self.client.zcard(self._set_key(state, job_type)))
 
     async def stats(self) -> dict[str, int | None]:
-        """Kue's ``/stats``: counts of the five states and the total work time (ms)."""
+        """Kue's ``/stats`` (same keys, same order): counts of the five states and the total
+        work time in ms (``None`` when no Node worker ever completed a job)."""
         async with self.client.pipeline(transaction=False) as pipe:
-            for state in STATES:
+            for state in STATS_ORDER:
                 pipe.zcard(self.keys.state(state))
             pipe.get(self.keys.work_time)
             *counts, work_time = await pipe.execute()
         out: dict[str, int | None] = {
-            f"{s}Count": int(c) for s, c in zip(STATES, counts, strict=True)
+            f"{s}Count": int(c) for s, c in zip(STATS_ORDER, counts, strict=True)
         }
-        out["workTime"] = int(work_time) if work_time is not None else None
+        out["workTime"] = codec.to_int(work_time)
         return out
 
     async def types(self) -> list[str]:
@@ -301,8 +338,9 @@ class Queue:
         job_type = await self._type_of(number)
         k = self.keys
         keys = [k.job(number), *self._state_keys(job_type), k.tokens(job_type), k.leases, k.owners]
+        enqueue = Event(number, "enqueue", (job_type,)).encode()
         old = await self.scripts.call(
-            "set_state", keys, [number, zid(number), new, codec.now_ms(), k.events]
+            "set_state", keys, [number, zid(number), new, codec.now_ms(), k.events, enqueue]
         )
         if old is None:
             raise JobNotFound(job_id)
@@ -336,7 +374,8 @@ class Queue:
             k.leases,
             k.owners,
         ]
-        removed = await self.scripts.call("remove", keys, [number, zid(number), k.events])
+        message = Event(number, "remove", (job_type,)).encode()
+        removed = await self.scripts.call("remove", keys, [number, zid(number), k.events, message])
         if removed is None:
             raise JobNotFound(job_id)
         return str(removed)
@@ -344,10 +383,12 @@ class Queue:
     async def progress(
         self, job_id: int | str, done: float, total: float = 100, data: Any = None
     ) -> int:
-        """Record progress ``done`` of ``total`` (Kue: ``min(100, floor(done*100/total))``)."""
+        """Record progress ``done`` of ``total`` (Kue: ``min(100, floor(done*100/total))``,
+        kept within 0..100); publishes Kue's ``progress`` event. Returns the percentage."""
         number = _job_id(job_id)
-        percent = min(100, int(done * 100 // total)) if total else 0
+        percent = percentage(done, total)
         data_json = "" if data is None else codec.dumps(data, what="progress data")
+        message = Event(number, "progress", (percent, data)).encode()
         args: list[str | int] = [
             number,
             zid(number),
@@ -355,6 +396,7 @@ class Queue:
             data_json,
             codec.now_ms(),
             self.keys.events,
+            message,
         ]
         if (
             await self.scripts.call(
@@ -372,13 +414,45 @@ class Queue:
         if await self.scripts.call("log", keys, [format_line(fmt, *args), codec.now_ms()]) is None:
             raise JobNotFound(job_id)
 
+    async def set_result(self, job_id: int | str, result: Any) -> None:
+        """Store ``result`` (JSON) as the job's result, as Kue's worker does on success."""
+        number = _job_id(job_id)
+        text = codec.dumps(result, limit=self.settings.max_payload_bytes, what="result")
+        reply = await self.scripts.call(
+            "set_result", [self.keys.job(number)], [text, codec.now_ms()]
+        )
+        if reply is None:
+            raise JobNotFound(job_id)
+
     # -- events ------------------------------------------------------------------------------
+
+    async def publish(self, job_id: int, event: str, *args: Any) -> None:
+        """Publish a job event on ``<prefix>:events`` exactly as Kue does (``args`` after the
+        event's name, e.g. ``publish(3, "complete", result, None)``)."""
+        await publish(self.client, self.keys.events, Event(_job_id(job_id), event, args))
 
     def subscribe(
         self, *, job_id: int | None = None, names: Sequence[str] | None = None
     ) -> Subscription:
         """``async with queue.subscribe() as events: async for e in events: ...``"""
         return Subscription(self.client, self.keys.events, job_id=job_id, names=names)
+
+
+OPTIONS = ("priority", "attempts", "backoff", "delay", "ttl", "remove_on_complete")
+KUE_OPTION_NAMES = {"removeOnComplete": "remove_on_complete"}
+STATS_ORDER = ("inactive", "complete", "active", "failed", "delayed")
+
+
+def percentage(done: float, total: float) -> int:
+    """Kue's progress percentage: ``min(100, done * 100 / total | 0)``, kept within 0..100."""
+    for value, name in ((done, "done"), (total, "total")):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidOption(f"invalid progress {name} {value!r}: expected a number")
+    try:
+        ratio = done * 100 / total
+    except ZeroDivisionError:
+        return 0
+    return max(0, min(100, int(ratio))) if math.isfinite(ratio) else 0
 
 
 def _job_id(value: int | str) -> int:

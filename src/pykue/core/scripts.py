@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio.client import Pipeline, Redis
+from redis.asyncio.cluster import ClusterPipeline, RedisCluster
 from redis.commands.core import AsyncScript
 
 KeyArg = str
@@ -33,7 +34,7 @@ def script_names() -> list[str]:
 class Scripts:
     """The scripts registered on one client. ``await scripts.call("create", keys, args)``."""
 
-    def __init__(self, client: Redis) -> None:
+    def __init__(self, client: Redis | RedisCluster) -> None:
         self._client = client
         self._scripts: dict[str, AsyncScript] = {}
 
@@ -49,7 +50,7 @@ class Scripts:
         name: str,
         keys: Sequence[KeyArg],
         args: Sequence[Arg],
-        client: Pipeline | Redis | None = None,
+        client: Pipeline | ClusterPipeline | Redis | RedisCluster | None = None,
     ) -> Any:
         """Run script ``name``; with a pipeline as ``client`` the call is queued on it."""
-        return await self._get(name)(keys=list(keys), args=list(args), client=client)
+        return await self._get(name)(keys=list(keys), args=list(args), client=cast(Any, client))

@@ -6,6 +6,7 @@ Validation happens before anything is written, so bad input never leaves a half-
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from pykue.errors import InvalidOption
 
 DEFAULT_MAX_PAYLOAD = 1_048_576
 MAX_TYPE_LENGTH = 200
+MAX_NUMBER = 2**53
 
 # Kue's REST ``options`` keys -> JobSpec.build keyword.
 _KUE_OPTIONS = {
@@ -84,9 +86,11 @@ class JobSpec:
         unknown = set(options) - set(_KUE_OPTIONS) - {"searchKeys"}
         if unknown:
             raise InvalidOption(f"unknown option(s): {', '.join(sorted(unknown))}")
-        kwargs = {_KUE_OPTIONS[k]: v for k, v in options.items() if k in _KUE_OPTIONS}
-        if "backoff" in kwargs and callable(kwargs["backoff"]):
-            raise InvalidOption("invalid backoff")
+        kwargs = {
+            _KUE_OPTIONS[k]: _kue_value(k, v)
+            for k, v in options.items()
+            if k in _KUE_OPTIONS and _js_truthy(v)  # Kue ignores falsy options
+        }
         return cls.build(body["type"], body.get("data"), max_payload=max_payload, **kwargs)
 
     def hash_fields(self, now: int) -> list[str]:
@@ -126,6 +130,22 @@ class JobSpec:
         return "delayed" if self.delay > 0 else "inactive"
 
 
+def _js_truthy(value: Any) -> bool:
+    return value not in (None, False, 0, "")
+
+
+def _kue_value(name: str, value: Any) -> Any:
+    """Kue's REST reading of an option: integer strings for numbers (``parseInt``), any truthy
+    ``removeOnComplete``."""
+    if name == "removeOnComplete":
+        return True
+    if name in ("attempts", "delay", "ttl") and isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("+-").isdigit():
+            return int(text)
+    return value
+
+
 def _job_type(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidOption("Must provide job type")
@@ -137,6 +157,8 @@ def _job_type(value: Any) -> str:
 def _whole(value: Any, name: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidOption(f"invalid {name} {value!r}: expected a number")
+    if not math.isfinite(value) or value > MAX_NUMBER:
+        raise InvalidOption(f"invalid {name} {value!r}: must be a finite number below 2**53")
     if value < minimum:
         raise InvalidOption(f"invalid {name} {value!r}: must be at least {minimum}")
     return int(value)

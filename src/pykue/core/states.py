@@ -26,6 +26,9 @@ class JobState(enum.StrEnum):
             raise InvalidState(f"invalid state {value!r}: expected one of {names}") from None
 
 
+MAX_PRIORITY = 2**53  # scores are doubles, and JSON readers (Kue's UI) need exact integers
+
+
 class Priority(enum.IntEnum):
     """Kue's named priorities. Lower is picked first; any integer is a valid priority."""
 
@@ -40,16 +43,18 @@ class Priority(enum.IntEnum):
         """An integer priority from a name (``"high"``), an int, or an integer string."""
         if isinstance(value, bool):
             raise InvalidPriority(f"invalid priority {value!r}")
-        if isinstance(value, int):
+        if isinstance(value, int) and abs(value) <= MAX_PRIORITY:
             return int(value)
         if isinstance(value, str):
             text = value.strip()
             if text.upper() in cls.__members__:
                 return int(cls[text.upper()])
             try:
-                return int(text)
+                number = int(text)
             except ValueError:
-                pass
+                number = MAX_PRIORITY + 1
+            if abs(number) <= MAX_PRIORITY:
+                return number
         names = ", ".join(m.lower() for m in cls.__members__)
         raise InvalidPriority(f"invalid priority {value!r}: expected an integer or {names}")
 

@@ -7,11 +7,12 @@
 -- KEYS[6] wake-up tokens  q:<type>:jobs
 -- ARGV[1] id   ARGV[2] zid   ARGV[3] type   ARGV[4] priority   ARGV[5] state
 -- ARGV[6] promote_at   ARGV[7] events channel ('' = do not publish)
--- ARGV[8..] hash field, value pairs (type first, state last)
+-- ARGV[8] the enqueue event message (Kue's JSON, built by pykue.core.events)
+-- ARGV[9..] hash field, value pairs (type first, state last)
 -- Returns the id.
 local id, zid, jtype, priority, state = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local fields = {}
-for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 9, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('SADD', KEYS[3], jtype)
 redis.call('ZADD', KEYS[2], priority, zid)
@@ -23,7 +24,6 @@ else
 end
 redis.call('ZADD', KEYS[5], priority, zid)
 if state == 'inactive' and ARGV[7] ~= '' then
-  redis.call('PUBLISH', ARGV[7],
-    '{"id":' .. id .. ',"event":"enqueue","args":["enqueue",' .. cjson.encode(jtype) .. ']}')
+  redis.call('PUBLISH', ARGV[7], ARGV[8])
 end
 return tonumber(id)

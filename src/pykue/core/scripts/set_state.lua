@@ -3,11 +3,13 @@
 -- KEYS[7..11] q:jobs:<type>:<state> in the same order   KEYS[12] wake-up tokens q:<type>:jobs
 -- KEYS[13] q:pykue:leases   KEYS[14] q:pykue:owners
 -- ARGV[1] id  ARGV[2] zid  ARGV[3] new state  ARGV[4] now (ms)  ARGV[5] events channel
+-- ARGV[6] the enqueue event message, published when the job enters inactive (optional: built
+--         here when absent)
 -- Returns the old state ('' if none), or false if the job does not exist.
 -- Unlike Kue, moving to the state a job is already in changes nothing (no second token), and
 -- a job taken out of active loses its worker's lease, so that worker cannot complete it.
 local order = {inactive = 0, active = 1, complete = 2, failed = 3, delayed = 4}
-local id, zid, new, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local zid, new, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local fields = redis.call('HMGET', KEYS[1], 'type', 'state', 'priority', 'ttl', 'promote_at')
 if not fields[1] then return false end
 local old, priority = fields[2] or '', tonumber(fields[3]) or 0
@@ -32,7 +34,8 @@ if old == 'active' then
 end
 if new == 'inactive' then
   redis.call('LPUSH', KEYS[12], 1)
-  redis.call('PUBLISH', ARGV[5],
-    '{"id":' .. id .. ',"event":"enqueue","args":["enqueue",' .. cjson.encode(fields[1]) .. ']}')
+  local message = ARGV[6] or ('{"id":' .. ARGV[1] .. ',"event":"enqueue","args":["enqueue",'
+    .. cjson.encode(fields[1]) .. ']}')
+  redis.call('PUBLISH', ARGV[5], message)
 end
 return old
