@@ -17,13 +17,11 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 import redis
-
 from peers.base import Peer
 from peers.registry import load
 from workers import Totals, Workers
@@ -52,7 +50,7 @@ async def enqueue_phases(peer: Peer, client: redis.Redis, result: dict[str, Any]
         client.flushall()
         result["bulk_enqueue_per_s"] = N / await peer.send_bulk(N)
     client.flushall()
-    time.sleep(0.2)
+    await asyncio.sleep(0.2)
     before = used_memory(client)
     result["enqueue_per_s"] = N / await peer.send(N, 0, "zero")
     after = used_memory(client)

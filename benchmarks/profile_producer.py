@@ -31,7 +31,6 @@ from pykue.core.keys import Keys, zid
 from pykue.core.scripts import source
 from pykue.core.spec import JobSpec
 
-
 ROUNDS = 5
 
 
@@ -62,8 +61,12 @@ async def rate(label: str, n: int, step: Callable[[int], Awaitable[object]]) -> 
 def create_args(keys: Keys, job_id: int, spec: JobSpec) -> tuple[list[str], list[str | int]]:
     now = int(time.time() * 1000)
     ks = [
-        keys.job(job_id), keys.jobs, keys.types, keys.state("inactive"),
-        keys.type_state(spec.type, "inactive"), keys.tokens(spec.type),
+        keys.job(job_id),
+        keys.jobs,
+        keys.types,
+        keys.state("inactive"),
+        keys.type_state(spec.type, "inactive"),
+        keys.tokens(spec.type),
     ]
     args: list[str | int] = [job_id, zid(job_id), spec.type, 0, "inactive", now, keys.events]
     return ks, [*args, *spec.hash_fields(now)]

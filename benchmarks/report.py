@@ -7,13 +7,11 @@ memory, so above 1 always means pykue is ahead.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 # field, heading, higher is better, format
 METRICS: list[tuple[str, str, bool, str]] = [
@@ -46,8 +44,18 @@ def add_ratios(results: list[dict[str, Any]]) -> None:
         }
 
 
+def best_peer_line(results: list[dict[str, Any]]) -> list[str]:
+    """pykue's ratio to the best peer of the run, per metric."""
+    cells = []
+    for field, _, higher, _ in METRICS:
+        shares = [r["pykue_ratio"][field] for r in results if "pykue_ratio" in r]
+        known = [x for x in shares if x is not None]
+        cells.append(cell(min(known), "{:.2f}x") if known else "-")
+    return ["| **best peer** | " + " | ".join(cells) + " |"]
+
+
 def cell(value: Any, fmt: str) -> str:
-    return fmt.format(value) if isinstance(value, int | float) else "–"
+    return fmt.format(value) if isinstance(value, int | float) else "-"
 
 
 def notes(result: dict[str, Any]) -> str:
@@ -67,9 +75,9 @@ def table(results: list[dict[str, Any]]) -> str:
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         if "pykue_ratio" in r:
-            cells = [cell(r["pykue_ratio"][m[0]], "{:.2f}×") for m in METRICS]
+            cells = [cell(r["pykue_ratio"][m[0]], "{:.2f}x") for m in METRICS]
             lines.append("| " + " | ".join([r.get("name", r["key"]), *cells]) + " |")
-    return "\n".join(lines)
+    return "\n".join(lines + best_peer_line(results))
 
 
 def machine_line(machine: dict[str, Any]) -> str:
@@ -81,6 +89,9 @@ def machine_line(machine: dict[str, Any]) -> str:
 
 
 def chart(results: list[dict[str, Any]], title: str, path: Path) -> None:
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(2, 4, figsize=(20, 9))
     for ax, (field, heading, higher, _) in zip(axes.flat, METRICS, strict=False):
         rows = [r for r in results if isinstance(r.get(field), int | float)]
@@ -96,7 +107,7 @@ def chart(results: list[dict[str, Any]], title: str, path: Path) -> None:
         ax.tick_params(labelsize=8)
         for y, r in enumerate(rows):
             share = r.get("pykue_ratio", {}).get(field)
-            label = f" pykue {share:.2f}×" if share else ""
+            label = f" pykue {share:.2f}x" if share else ""
             ax.text(r[field], y, label, va="center", fontsize=7)
     axes.flat[-1].axis("off")
     fig.suptitle(title, fontsize=11)
@@ -107,7 +118,8 @@ def chart(results: list[dict[str, Any]], title: str, path: Path) -> None:
 
 def write_all(results: list[dict[str, Any]], machine: dict[str, Any], n: int, out: Path) -> str:
     add_ratios(results)
-    data = {"n": n, "machine": machine, "results": results}
+    data = {"n": n, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine}
+    data["results"] = results
     (out / "results.json").write_text(json.dumps(data, indent=2))
     text = f"Machine: {machine_line(machine)}. N = {n:,} jobs.\n\n{table(results)}\n"
     (out / "results.md").write_text(text)

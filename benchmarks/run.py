@@ -32,12 +32,17 @@ PEER_TIMEOUT_S = 180
 
 def run_peer(key: str, url: str, n: int, log_dir: Path) -> dict[str, Any]:
     out = log_dir / f"{key}.json"
-    env = dict(os.environ, BENCH_REDIS_URL=url, BENCH_N=str(n), PYTHONPATH=str(HERE))
+    path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, BENCH_REDIS_URL=url, BENCH_N=str(n), PYTHONPATH=path)
     started = time.monotonic()
     with (log_dir / f"{key}.log").open("wb") as log:
         child = subprocess.Popen(
             [sys.executable, str(HERE / "harness.py"), key, str(out)],
-            cwd=HERE, env=env, stdout=log, stderr=log, start_new_session=True,
+            cwd=HERE,
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
         try:
             child.wait(PEER_TIMEOUT_S)
@@ -47,7 +52,12 @@ def run_peer(key: str, url: str, n: int, log_dir: Path) -> dict[str, Any]:
     if out.exists():
         result: dict[str, Any] = json.loads(out.read_text())
     else:
-        result = {"key": key, "name": key, "ok": False, "error": f"no result after {PEER_TIMEOUT_S}s"}
+        result = {
+            "key": key,
+            "name": key,
+            "ok": False,
+            "error": f"no result after {PEER_TIMEOUT_S}s",
+        }
     result["seconds"] = round(time.monotonic() - started, 1)
     return result
 

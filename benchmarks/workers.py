@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-
 from peers.base import BENCH_DIR
 
 STOP_GRACE_S = 5.0
@@ -65,12 +64,17 @@ class Workers:
         for path in [*self.stats_dir.glob("*.json"), self.stats_dir / "hits.log"]:
             path.unlink(missing_ok=True)
         self._hits, self._hits_offset = HitsLog(), 0
-        env = dict(os.environ, BENCH_STATS_DIR=str(self.stats_dir), PYTHONPATH=str(BENCH_DIR))
+        path = os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, BENCH_STATS_DIR=str(self.stats_dir), PYTHONPATH=path)
         with self.log.open("ab") as log:
             for command in self.commands:
                 self.procs.append(
                     subprocess.Popen(
-                        command, cwd=BENCH_DIR, env=env, stdout=log, stderr=log,
+                        command,
+                        cwd=BENCH_DIR,
+                        env=env,
+                        stdout=log,
+                        stderr=log,
                         stdin=subprocess.DEVNULL,
                     )
                 )

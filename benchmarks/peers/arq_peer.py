@@ -7,9 +7,9 @@ from typing import Any
 
 from arq import create_pool
 from arq.connections import RedisSettings
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 
 async def noop(ctx: dict[str, Any], t: float) -> None:

@@ -18,11 +18,12 @@ def redis_url() -> str:
 
 
 def stamp(mode: str) -> float:
-    """The job argument for a send mode: 0 (throughput), -1 (warm-up), or now (latency)."""
+    """The job argument for a send mode: 0 (throughput), -1 (warm-up), or now (latency).
+    Integers for the first two, so the payload is byte for byte what the Node peers send."""
     if mode == "zero":
-        return 0.0
+        return 0
     if mode == "warm":
-        return -1.0
+        return -1
     return time.time()
 
 

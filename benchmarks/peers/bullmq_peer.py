@@ -8,9 +8,9 @@ from importlib.metadata import version
 from typing import Any
 
 from bullmq import Queue, Worker
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 QUEUE = "bench"
 CONCURRENCY = 10
@@ -36,7 +36,7 @@ class BullMQPython(Peer):
         await self.queue.add("noop", {"t": t}, {"removeOnComplete": True})
 
     async def many(self, n: int) -> None:
-        job = {"name": "noop", "data": {"t": 0.0}, "opts": {"removeOnComplete": True}}
+        job = {"name": "noop", "data": {"t": 0}, "opts": {"removeOnComplete": True}}
         await self.queue.addBulk([job] * n)
 
     def worker_commands(self) -> list[list[str]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from celery import Celery
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 app = Celery("bench", broker=redis_url())
 app.conf.update(task_ignore_result=True, worker_hijack_root_logger=False)

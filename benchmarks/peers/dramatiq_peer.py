@@ -6,9 +6,9 @@ from importlib.metadata import version
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 broker = RedisBroker(url=redis_url())
 dramatiq.set_broker(broker)

@@ -6,9 +6,9 @@ from importlib.metadata import version
 from urllib.parse import urlparse
 
 from huey import RedisHuey
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 _url = urlparse(redis_url())
 huey = RedisHuey("bench", host=_url.hostname, port=_url.port, results=False)

@@ -7,10 +7,10 @@ import importlib.util
 from importlib.metadata import version
 from typing import Any
 
-from pykue import Queue
+from recorder import hit
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
+from pykue import Queue
 
 CONCURRENCY = 10
 
@@ -44,7 +44,7 @@ class Pykue(Peer):
         await self.queue.create("noop", {"t": t})
 
     async def many(self, n: int) -> None:
-        await self.queue.create_many([{"type": "noop", "data": {"t": 0.0}}] * n)
+        await self.queue.create_many([{"type": "noop", "data": {"t": 0}}] * n)
 
     def worker_commands(self) -> list[list[str]]:
         cli = [PYTHON, "-m", "pykue.cli", "--redis-url", redis_url()]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.metadata import version
 
 import redis
+from recorder import hit
 from rq import Queue
 
-from peers.base import Peer, PYTHON, redis_url
-from recorder import hit
+from peers.base import PYTHON, Peer, redis_url
 
 QUEUE = "bench"
 
@@ -35,7 +35,7 @@ class RQ(Peer):
         self.queue.enqueue(noop, t)
 
     async def many(self, n: int) -> None:
-        self.queue.enqueue_many([Queue.prepare_data(noop, (0.0,)) for _ in range(n)])
+        self.queue.enqueue_many([Queue.prepare_data(noop, (0,)) for _ in range(n)])
 
     def worker_commands(self) -> list[list[str]]:
         rq = [PYTHON, "-m", "rq.cli", "worker", "-u", redis_url(), "-w", self.worker_class]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
+from recorder import hit
 from saq import Queue
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 
 async def noop(ctx: dict[str, Any], *, t: float) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+from recorder import hit
 from taskiq_redis import RedisStreamBroker
 
 from peers.base import PYTHON, Peer, redis_url
-from recorder import hit
 
 # consumer_id "0": the consumer group also reads what was queued before the workers started.
 broker = RedisStreamBroker(redis_url(), queue_name="bench", consumer_id="0")
