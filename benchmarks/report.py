@@ -47,7 +47,7 @@ def add_ratios(results: list[dict[str, Any]]) -> None:
 def best_peer_line(results: list[dict[str, Any]]) -> list[str]:
     """pykue's ratio to the best peer of the run, per metric."""
     cells = []
-    for field, _, higher, _ in METRICS:
+    for field, *_ in METRICS:
         shares = [r["pykue_ratio"][field] for r in results if "pykue_ratio" in r]
         known = [x for x in shares if x is not None]
         cells.append(cell(min(known), "{:.2f}x") if known else "-")
