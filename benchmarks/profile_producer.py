@@ -27,9 +27,8 @@ from redis.asyncio.connection import Connection
 from redis_server import RedisServer
 
 from pykue import Queue
-from pykue.core.keys import Keys, zid
+from pykue.core.keys import Keys
 from pykue.core.scripts import source
-from pykue.core.spec import JobSpec
 
 ROUNDS = 5
 
@@ -58,52 +57,47 @@ async def rate(label: str, n: int, step: Callable[[int], Awaitable[object]]) -> 
     return per_s
 
 
-def create_args(keys: Keys, job_id: int, spec: JobSpec) -> tuple[list[str], list[str | int]]:
-    now = int(time.time() * 1000)
-    ks = [
-        keys.job(job_id),
-        keys.jobs,
-        keys.types,
-        keys.state("inactive"),
-        keys.type_state(spec.type, "inactive"),
-        keys.tokens(spec.type),
-    ]
-    args: list[str | int] = [job_id, zid(job_id), spec.type, 0, "inactive", now, keys.events]
-    return ks, [*args, *spec.hash_fields(now)]
+class Capture:
+    """Stands in for a client to record the exact EVALSHA that ``Queue._save`` sends."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, ...]] = []
+
+    async def evalsha(self, *args: object) -> None:
+        self.calls.append(args)
+
+
+async def create_commands(url: str, n: int) -> list[tuple[object, ...]]:
+    """The EVALSHA arguments pykue sends for jobs 1..n (built before any timing)."""
+    queue, capture = Queue(url), Capture()
+    spec, now = queue.spec("noop", {"t": 0}), int(time.time() * 1000)
+    for job_id in range(1, n + 1):
+        await queue._save(spec, job_id, now, capture)
+    return capture.calls
 
 
 async def floors(url: str, n: int) -> None:
     client = aredis.Redis.from_url(url, decode_responses=True)
-    keys, spec = Keys("q"), JobSpec.build("noop", {"t": 0.0})
-    sha = await client.script_load(source("create"))
+    commands = await create_commands(url, n)
+    await client.script_load(source("create"))
+    ids_key = Keys("q").ids
 
     async def two(i: int) -> object:
-        job_id = int(await client.incr(keys.ids))
-        ks, args = create_args(keys, job_id, spec)
-        return await client.evalsha(sha, len(ks), *ks, *args)
-
-    async def one(i: int) -> object:
-        ks, args = create_args(keys, i + 1, spec)
-        return await client.evalsha(sha, len(ks), *ks, *args)
+        await client.incr(ids_key)
+        return await client.evalsha(*commands[i])
 
     await client.flushall()
     await rate("floor: 2 rtt", n, two)
     await client.flushall()
-    await rate("floor: 1 rtt", n, one)
+    await rate("floor: 1 rtt", n, lambda i: client.evalsha(*commands[i]))
     noop_sha = await client.script_load("return 1")
-
-    async def noop_script(i: int) -> object:
-        ks, args = create_args(keys, i + 1, spec)
-        return await client.evalsha(noop_sha, len(ks), *ks, *args)
-
-    await rate("floor: no-op script", n, noop_script)
+    await rate("floor: no-op script", n, lambda i: client.evalsha(noop_sha, *commands[i][1:]))
     await rate("floor: PING", n, lambda i: client.ping())
 
     async def pipeline_1000(i: int) -> object:
         async with client.pipeline(transaction=False) as pipe:
             for j in range(1000):
-                ks, args = create_args(keys, i * 1000 + j + 1, spec)
-                pipe.evalsha(sha, len(ks), *ks, *args)
+                pipe.evalsha(*commands[(i * 1000 + j) % n])
             return await pipe.execute()
 
     await client.flushall()
@@ -114,25 +108,18 @@ async def floors(url: str, n: int) -> None:
 
 
 async def gather_50(queue: Queue) -> object:
-    return await asyncio.gather(*(queue.create("noop", {"t": 0.0}) for _ in range(50)))
+    return await asyncio.gather(*(queue.create("noop", {"t": 0}) for _ in range(50)))
 
 
-async def pykue_rates(url: str, n: int, profile: bool, hiredis_pack: bool = False) -> None:
-    if hiredis_pack:
-        print("-- pykue with hiredis command packing (experiment)")
-        client = aredis.Redis.from_url(
-            url, decode_responses=True, connection_class=HiredisPackConnection
-        )
-        queue = await Queue(client=client).connect()
-    else:
-        queue = await Queue(url).connect()
+async def pykue_rates(queue: Queue, n: int, profile: bool) -> None:
+    await queue.connect()
     await queue.client.flushall()
-    await rate("pykue create", n, lambda i: queue.create("noop", {"t": 0.0}))
+    await rate("pykue create", n, lambda i: queue.create("noop", {"t": 0}))
     await queue.client.flushall()
     await rate("pykue create x50 gather", n, lambda i: gather_50(queue))
     print("  (x50 gather: the figure is batches/s; times 50 for jobs/s)")
     await queue.client.flushall()
-    batch = [{"type": "noop", "data": {"t": 0.0}}] * 1000
+    batch = [{"type": "noop", "data": {"t": 0}}] * 1000
     await rate("create_many(1000)", n // 1000 * ROUNDS, lambda i: queue.create_many(batch))
     print("  (create_many: the figure is calls/s; times 1000 for jobs/s)")
     if profile:
@@ -140,20 +127,32 @@ async def pykue_rates(url: str, n: int, profile: bool, hiredis_pack: bool = Fals
 
         await queue.client.flushall()
         with Profiler(async_mode="enabled") as profiler:
-            await rate("pykue create (prof.)", n, lambda i: queue.create("noop", {"t": 0.0}))
+            await rate("pykue create (prof.)", n, lambda i: queue.create("noop", {"t": 0}))
         print(profiler.output_text(color=False, show_all=False))
     await queue.client.flushall()
     await queue.close()
-    if hiredis_pack:
-        await client.aclose()
+
+
+async def variants(url: str, n: int, profile: bool) -> None:
+    print("-- pykue as configured (Queue(url))")
+    await pykue_rates(Queue(url), n, profile)
+    print("-- pykue on a plain (non-blocking) connection pool (experiment)")
+    plain = aredis.Redis.from_url(url, decode_responses=True)
+    await pykue_rates(Queue(client=plain), n, False)
+    await plain.aclose()
+    print("-- pykue with hiredis command packing (experiment)")
+    packed = aredis.Redis.from_url(
+        url, decode_responses=True, connection_class=HiredisPackConnection
+    )
+    await pykue_rates(Queue(client=packed), n, False)
+    await packed.aclose()
 
 
 async def main(n: int, profile: bool) -> None:
     server = RedisServer().start()
     try:
         await floors(server.url, n)
-        await pykue_rates(server.url, n, profile)
-        await pykue_rates(server.url, n, False, hiredis_pack=True)
+        await variants(server.url, n, profile)
     finally:
         server.stop()
 
