@@ -162,5 +162,48 @@ def rpc(
         raise click.ClickException(str(exc)) from None
 
 
+# -- pykue worker ----------------------------------------------------------------------------
+
+
+def run_checked(settings: Settings) -> None:
+    """Raise ``RedisUnavailable`` unless Redis answers."""
+
+    async def check() -> None:
+        async with Queue(settings=settings):
+            pass
+
+    asyncio.run(check())
+
+
+@main.command()
+@click.argument("app", required=False)
+@click.option(
+    "--processes",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: PYKUE_WORKERS, or one per CPU).",
+)
+@click.pass_obj
+def worker(settings: Settings, app: str | None, processes: int | None) -> None:
+    """Run worker processes for APP (module:attribute of a Queue; default: the built-in echo
+    app). SIGTERM/SIGINT drain them; a second signal kills them."""
+    from pykue.cluster import ExitCode, Supervisor, logs
+    from pykue.worker.loader import load_app
+
+    try:
+        load_app(app)
+    except PykueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(int(ExitCode.APP_ERROR))
+    if settings.redis_url is not None:
+        try:
+            run_checked(settings)
+        except PykueError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(int(ExitCode.REDIS_UNAVAILABLE))
+    logs.setup(settings.log_level, "supervisor")
+    sys.exit(int(Supervisor(settings, app, processes=processes).run()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
