@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 import orjson
 
+from pykue.core import admin
 from pykue.core.queue import Queue
+from pykue.core.spec import JobSpec
+from pykue.core.states import JobState
 from pykue.errors import PykueError
 from pykue.settings import Settings
 
@@ -48,22 +52,39 @@ def main(ctx: click.Context, redis_url: str | None, prefix: str | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command()
-@click.argument("job_type")
-@click.argument("data", default="{}")
+@main.command(short_help="Create a job, or many from a JSON-lines file.")
+@click.argument("job_type", required=False)
+@click.argument("data", required=False)
 @click.option("--priority", default="normal", help="low, normal, medium, high, critical or int.")
 @click.option("--attempts", default=1, show_default=True, help="Attempts before failing.")
 @click.option("--delay", default=0, show_default=True, help="Delay in milliseconds.")
 @click.option("--ttl", default=0, show_default=True, help="Longest run in milliseconds.")
+@click.option(
+    "--file",
+    "jobs_file",
+    type=click.File("r"),
+    help="Enqueue every line of this JSON-lines file ('-' for stdin): Kue's POST /job shape "
+    '{"type", "data", "options"}; JOB_TYPE is the type of lines without one.',
+)
 @click.pass_obj
 def enqueue(
-    settings: Settings, job_type: str, data: str, priority: str, attempts: int, delay: int, ttl: int
+    settings: Settings,
+    job_type: str | None,
+    data: str | None,
+    priority: str,
+    attempts: int,
+    delay: int,
+    ttl: int,
+    jobs_file: TextIO | None,
 ) -> None:
-    """Create a JOB_TYPE job with DATA (JSON); prints the new job's id."""
-    try:
-        payload = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="DATA") from None
+    """Create a JOB_TYPE job with DATA (JSON, default {}) and print its id; or, with --file,
+    create every job of a JSON-lines file (all lines are checked before any job is written)."""
+    if jobs_file is not None:
+        enqueue_file(settings, jobs_file, job_type)
+        return
+    if not job_type:
+        raise click.UsageError("give JOB_TYPE (and DATA), or --file")
+    payload = parse_json(data or "{}", "DATA")
     options: dict[str, Any] = {
         "priority": priority,
         "attempts": attempts,
@@ -74,7 +95,48 @@ def enqueue(
     click.echo(job.id)
 
 
-@main.command()
+def parse_json(text: str, where: str) -> Any:
+    """JSON text, or a usage error naming ``where``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint=where) from None
+
+
+def read_specs(lines: Iterable[str], default_type: str | None, limit: int) -> list[JobSpec]:
+    """Every job of a JSON-lines file, validated; a bad line is an error naming its number."""
+    specs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        body = parse_json(line, f"line {number}")
+        if isinstance(body, dict) and default_type and not body.get("type"):
+            body = {**body, "type": default_type}
+        try:
+            specs.append(JobSpec.from_kue(body, max_payload=limit))
+        except PykueError as exc:
+            raise click.ClickException(f"line {number}: {exc}") from None
+    return specs
+
+
+ENQUEUE_BATCH = 1000
+
+
+def enqueue_file(settings: Settings, jobs_file: TextIO, default_type: str | None) -> None:
+    specs = read_specs(jobs_file, default_type, settings.max_payload_bytes)
+
+    async def save(queue: Queue) -> int:
+        with click.progressbar(length=len(specs), label="enqueueing", file=sys.stderr) as bar:
+            for start in range(0, len(specs), ENQUEUE_BATCH):
+                batch = specs[start : start + ENQUEUE_BATCH]
+                await queue.create_many(batch)
+                bar.update(len(batch))
+        return len(specs)
+
+    click.echo(f"{run(settings, save)} jobs enqueued")
+
+
+@main.command(short_help="Counts of jobs per type and state.")
 @click.pass_obj
 def stats(settings: Settings) -> None:
     """Counts of jobs per type and state, as a table."""
@@ -96,7 +158,7 @@ def stats(settings: Settings) -> None:
 STATE_COLUMNS = ("inactive", "active", "complete", "failed", "delayed")
 
 
-@main.command()
+@main.command(short_help="Show one job and its log.")
 @click.argument("job_id")
 @click.pass_obj
 def job(settings: Settings, job_id: str) -> None:
@@ -112,7 +174,113 @@ def job(settings: Settings, job_id: str) -> None:
         click.echo(f"log: {line}")
 
 
-@main.command()
+@main.command("retry-failed", short_help="Queue every failed job again.")
+@click.option("--type", "job_type", help="Only jobs of this type (default: every type).")
+@click.pass_obj
+def retry_failed(settings: Settings, job_type: str | None) -> None:
+    """Queue every failed job again (attempts are not reset: each gets one more run)."""
+
+    async def retry(queue: Queue) -> int:
+        types = [job_type] if job_type else await queue.types()
+        return sum([await admin.retry_all(queue, t) for t in types])
+
+    click.echo(f"{run(settings, retry)} failed jobs queued again")
+
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def parse_duration(text: str) -> int:
+    """Milliseconds from ``500ms``, ``30s``, ``15m``, ``2h``, ``7d`` (plain numbers are seconds)."""
+    match = DURATION.match(text)
+    if match is None:
+        raise click.BadParameter(f"{text!r} is not a duration like 30s, 15m, 2h or 7d")
+    return int(float(match.group(1)) * UNIT_MS[match.group(2) or "s"])
+
+
+@main.command(short_help="Remove old jobs of one state.")
+@click.option(
+    "--state",
+    type=click.Choice(["complete", "failed", "inactive", "delayed"]),
+    default="complete",
+    show_default=True,
+    help="Which jobs to remove.",
+)
+@click.option("--older-than", required=True, help="Last updated longer ago than this: 7d, 2h...")
+@click.option("--type", "job_type", help="Only jobs of this type.")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
+@click.pass_obj
+def cleanup(
+    settings: Settings, state: str, older_than: str, job_type: str | None, dry_run: bool
+) -> None:
+    """Remove old jobs (with their logs) in one state, e.g. complete jobs older than 7 days."""
+    age = parse_duration(older_than)
+    count = run(
+        settings,
+        lambda q: admin.cleanup(q, JobState(state), age, job_type=job_type, dry_run=dry_run),
+    )
+    click.echo(f"{count} {state} jobs {'would be ' if dry_run else ''}removed")
+
+
+# -- pykue serve ------------------------------------------------------------------------------
+
+
+@main.command(short_help="Run the whole system (dashboard, RPC, workers).")
+@click.argument("app", required=False)
+@click.option("--host", help="Address to bind (HOST; default 127.0.0.1).")
+@click.option("--kue-port", type=click.IntRange(0, 65535), help="Dashboard port (KUE_PORT).")
+@click.option("--dnode-port", type=click.IntRange(0, 65535), help="RPC port (DNODE_PORT).")
+@click.option(
+    "--static-path",
+    type=click.Path(path_type=Path),
+    help="Folder served on the RPC port (STATIC_PATH; default: the demo page).",
+)
+@click.option(
+    "--workers",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Worker processes (PYKUE_WORKERS; default: one per CPU).",
+)
+@click.option("--title", help='Dashboard title (PYKUE_TITLE; default "Under The Rules").')
+@click.pass_obj
+def serve(
+    settings: Settings,
+    app: str | None,
+    host: str | None,
+    kue_port: int | None,
+    dnode_port: int | None,
+    static_path: Path | None,
+    workers: int | None,
+    title: str | None,
+) -> None:
+    """Run the whole system for APP (module:attribute of a Queue, or file.py:attribute;
+    default: the built-in echo app): the dashboard and Kue JSON API on KUE_PORT, static files
+    and dnode RPC over SockJS at /dnode on DNODE_PORT, housekeeping, and one worker process per
+    CPU. With no REDIS_URL an embedded Redis keeps its data under PYKUE_DATA_DIR.
+    Ctrl-C / SIGTERM drains the workers and exits 0; a second signal kills them."""
+    from pykue.cluster import logs
+    from pykue.master import run_master
+
+    try:
+        configured = settings.replace(
+            host=host,
+            kue_port=kue_port,
+            dnode_port=dnode_port,
+            static_path=static_path,
+            workers=workers,
+            title=title,
+        )
+        configured.validate()
+        logs.setup(configured.log_level, "master")
+        code = run_master(configured, app)
+    except PykueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(int(code))
+
+
+@main.command(short_help="Run the dashboard and JSON API alone.")
 @click.option("--host", help="Address to bind (default HOST or 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default KUE_PORT or 3000).")
 @click.pass_obj
@@ -128,7 +296,7 @@ def web(settings: Settings, host: str | None, port: int | None) -> None:
         raise click.ClickException(f"cannot serve the dashboard: {exc}") from None
 
 
-@main.command()
+@main.command(short_help="Run the RPC front door alone.")
 @click.option("--port", type=int, help="Port to listen on (default: DNODE_PORT).")
 @click.option(
     "--static",
@@ -175,7 +343,7 @@ def run_checked(settings: Settings) -> None:
     asyncio.run(check())
 
 
-@main.command()
+@main.command(short_help="Run worker processes for APP.")
 @click.argument("app", required=False)
 @click.option(
     "--processes",

@@ -6,11 +6,12 @@ the expected state). Bulk actions work in batches, so they never load a whole se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from pykue.core import codec
-from pykue.core.keys import STATES, Keys, zid
+from pykue.core.keys import STATES, Keys, strip_zid, zid
 from pykue.core.queue import Queue
 from pykue.core.states import JobState
 from pykue.errors import InvalidState, JobNotFound
@@ -130,3 +131,51 @@ async def search(
             if len(found) >= limit:
                 return SearchResult(found, top - job_id, job_id)
     return SearchResult(found, len(ids), low if low > 1 else None)
+
+
+async def cleanup(
+    queue: Queue,
+    state: JobState,
+    older_than_ms: int,
+    *,
+    job_type: str | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Remove the jobs in ``state`` (of ``job_type``) last updated more than ``older_than_ms``
+    ago; returns how many (would be) removed. Scans the state set in batches (``ZSCAN``), so it
+    never loads the whole set; active jobs are never cleaned up."""
+    if state is JobState.ACTIVE:
+        raise InvalidState("active jobs cannot be cleaned up: they are being worked")
+    key = queue.keys.type_state(job_type, state.value) if job_type else queue.keys.state(state)
+    cutoff, removed = codec.now_ms() - older_than_ms, 0
+    async for batch in _scan_batches(queue, key):
+        for job_id in await _updated_before(queue, batch, state, cutoff):
+            if dry_run:
+                removed += 1
+                continue
+            with contextlib.suppress(JobNotFound):
+                await queue.remove(job_id)
+                removed += 1
+    return removed
+
+
+async def _scan_batches(queue: Queue, key: str) -> AsyncIterator[list[int]]:
+    cursor: int = 0
+    while True:
+        cursor, members = await queue.client.zscan(key, cursor, count=BATCH)
+        if members:
+            yield sorted({strip_zid(str(member)) for member, _score in members})
+        if cursor == 0:
+            return
+
+
+async def _updated_before(queue: Queue, ids: list[int], state: JobState, cutoff: int) -> list[int]:
+    async with queue.client.pipeline(transaction=False) as pipe:
+        for job_id in ids:
+            pipe.hmget(queue.keys.job(job_id), "state", "updated_at")
+        replies = await pipe.execute()
+    return [
+        job_id
+        for job_id, (jstate, updated) in zip(ids, replies, strict=True)
+        if jstate == state.value and (codec.to_int(updated, 0) or 0) < cutoff
+    ]

@@ -43,6 +43,7 @@ class Live:
         self._changed: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._running = False
+        self._joined = asyncio.Event()
 
     def start(self) -> None:
         self._running = True
@@ -65,6 +66,7 @@ class Live:
         for frame in self.last.values():
             client.put_nowait(frame)
         self.clients.add(client)
+        self._joined.set()  # the loops idle without clients: refresh what they last sent now
         return client
 
     def disconnect(self, client: asyncio.Queue[str | None]) -> None:
@@ -103,7 +105,16 @@ class Live:
                 if tick % self.history_every == 0:
                     self.broadcast("history", await history(self.queue), keep=True)
                 tick += 1
-            await asyncio.sleep(self.interval)
+            if await self._joined_within(self.interval):
+                tick = 0
+
+    async def _joined_within(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less if a browser connects meanwhile (True then)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._joined.wait(), seconds)
+        joined = self._joined.is_set()
+        self._joined.clear()
+        return joined
 
     async def _events_loop(self) -> None:
         pubsub = self.queue.client.pubsub(ignore_subscribe_messages=True)
