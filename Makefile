@@ -32,8 +32,23 @@ pytest: $(STAMP) $(NODE_STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
-	$(PY) benchmarks/run.py
+# Benchmarks: peers go into their own venv and node folder, never into pykue's dependencies.
+BENCH_VENV := benchmarks/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_NODE_STAMP := benchmarks/node/node_modules/.installed
+
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+$(BENCH_NODE_STAMP): benchmarks/node/package.json
+	cd benchmarks/node && npm install --no-audit --no-fund --loglevel=error
+	touch $(BENCH_NODE_STAMP)
+
+bench: $(BENCH_STAMP) $(BENCH_NODE_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) tests/node/node_modules .pykue
+	rm -rf $(VENV) tests/node/node_modules .pykue benchmarks/.venv benchmarks/node/node_modules

@@ -33,6 +33,7 @@ from pykue.rpc.server import create_app as create_rpc_app
 from pykue.rpc.server import static_folder
 from pykue.settings import Settings
 from pykue.web.app import create_app as create_web_app
+from pykue.web.runner import bound_port
 from pykue.worker.housekeeping import Housekeeper
 from pykue.worker.loader import load_app
 
@@ -69,14 +70,6 @@ async def start_site(app: web.Application, host: str, port: int, variable: str) 
             raise ConfigError(f"{variable} {port} is already in use on {host}") from None
         raise ConfigError(f"cannot listen on {host}:{port} ({variable}): {exc.strerror}") from None
     return runner
-
-
-def bound_port(runner: web.AppRunner) -> int:
-    """The port a runner actually bound."""
-    for address in runner.addresses:
-        if isinstance(address, tuple):
-            return int(address[1])
-    return 0
 
 
 def check_static(settings: Settings) -> None:

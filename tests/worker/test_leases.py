@@ -97,7 +97,9 @@ async def test_recovery_fails_a_job_with_no_attempt_left(
     ops = TypeOps(app.keys, "one-shot")
     token = "dead-worker:1"
     await runner.call("reserve", *ops.reserve(1, 0, now_ms() - 1, token)[1:])
-    await runner.call("activate", *ops.activate(job.id, token, now_ms(), "kue:x:1:one-shot:1")[1:])
+    await runner.call(
+        "activate", *ops.activate([(job.id, "kue:x:1:one-shot:1")], token, now_ms())[1:]
+    )
     keeper = Housekeeper(app.client, app.keys, fast)
     assert (await keeper.tick()).recovered == 1
     await keeper.stop()

@@ -67,14 +67,16 @@ class Runner:
         return outcome.from_exception(exc, self.retry_delay(active))
 
     async def _call(self, active: ActiveJob) -> Any:
-        ctx = JobContext(self.env.queue, active, self.control)
         if self.is_async:
             if self.with_context:
-                return await self.spec.fn(active.job, ctx)
+                return await self.spec.fn(
+                    active.job, JobContext(self.env.queue, active, self.control)
+                )
             return await self.spec.fn(active.job)
         loop = asyncio.get_running_loop()
         args: tuple[Any, ...] = (active.job,)
         if self.with_context:
+            ctx = JobContext(self.env.queue, active, self.control)
             args = (active.job, SyncJobContext(ctx, loop))
         return await loop.run_in_executor(self.env.executor, functools.partial(self.spec.fn, *args))
 

@@ -1,7 +1,7 @@
 """``Consumer``: takes jobs of one type and runs them, up to its concurrency.
 
 Loop: wait for a free slot (and not paused) -> reserve up to the free slots in one script ->
-activate them in one pipeline -> start a task per job. With nothing to take it blocks on Kue's
+activate them in one script call -> start a task per job. With nothing to take it blocks on Kue's
 wake-up token list (``BLPOP q:<type>:jobs``) for at most ``poll_s``, so it wakes at once on an
 enqueue and a job whose token went missing waits at most ``poll_s``.
 """
@@ -137,24 +137,23 @@ class Consumer:
     async def _activate(self, job_ids: list[int], token: str) -> None:
         now = now_ms()
         slots = [self._slots.pop() for _ in job_ids]
-        calls = []
-        for job_id, slot in zip(job_ids, slots, strict=True):
+        workers = [self.env.worker_id(self.job_type, slot) for slot in slots]
+        for job_id in job_ids:
             self.env.leases.add(zid(job_id), token)
-            calls.append(
-                self.ops.activate(job_id, token, now, self.env.worker_id(self.job_type, slot))
-            )
         try:
-            replies = await self.env.runner.batch(calls)
+            replies = await self.env.runner.call(
+                *self.ops.activate(list(zip(job_ids, workers, strict=True)), token, now)
+            )
         except BaseException:
             for job_id, slot in zip(job_ids, slots, strict=True):
                 self._forget(job_id, slot)
             raise
-        for job_id, slot, fields in zip(job_ids, slots, replies, strict=True):
+        for job_id, slot, worker, fields in zip(job_ids, slots, workers, replies, strict=True):
             if not fields:
                 self._forget(job_id, slot)
                 continue
-            job = Job.from_hash(job_id, _hash(fields))
-            held = Held(job_id, token, self.env.worker_id(self.job_type, slot), now)
+            job = Job.from_hash(job_id, _activated(fields, now, worker))
+            held = Held(job_id, token, worker, now)
             self._start(ActiveJob(job, held, slot))
 
     def _start(self, active: ActiveJob) -> None:
@@ -214,6 +213,10 @@ def _pairs(reply: list[Any]) -> list[int]:
     return [strip_zid(str(reply[i])) for i in range(0, len(reply), 2)]
 
 
-def _hash(flat: list[Any]) -> dict[str, str]:
+def _activated(flat: list[Any], now: int, worker_id: str) -> dict[str, str]:
+    """The job hash as activate.lua left it (it returns the hash as it was before)."""
     it = iter(flat)
-    return {str(k): str(v) for k, v in zip(it, it, strict=True)}
+    fields = {str(k): str(v) for k, v in zip(it, it, strict=True)}
+    stamp = str(now)
+    fields.update(state="active", started_at=stamp, workerId=worker_id, updated_at=stamp)
+    return fields

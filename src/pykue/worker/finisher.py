@@ -1,4 +1,5 @@
-"""``Finisher``: writes job outcomes (complete, fail, release) in batches, one pipeline each.
+"""``Finisher``: writes job outcomes (complete, fail, release) in batches, one pipeline each
+(the completions of one job type in one ``complete.lua`` call).
 
 Handlers that finish while a batch is in flight are written together in the next one, so the
 number of round trips stays low under load and the latency stays one round trip when idle.
@@ -11,6 +12,7 @@ import contextlib
 import logging
 from typing import Any
 
+from pykue.worker.merge import merge, split
 from pykue.worker.scripts import Call, ScriptRunner
 
 log = logging.getLogger("pykue.worker")
@@ -47,7 +49,8 @@ class Finisher:
         if not batch:
             return
         try:
-            results = await self._runner.batch([c for c, _ in batch], raise_errors=False)
+            calls, where = merge([c for c, _ in batch])
+            results = split(where, await self._runner.batch(calls, raise_errors=False))
         except Exception as exc:  # connection lost: leases expire, recovery re-runs the jobs
             log.error("could not write %d job outcome(s): %s", len(batch), exc)
             results = [exc] * len(batch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -9,6 +10,8 @@ from pykue.core.keys import DURATION_BUCKETS_MS, Keys, zid
 from pykue.core.scripts import Arg
 from pykue.worker.scripts import Call, Key
 
+MAX_RESERVE = 1000
+"""At most this many jobs taken by one reserve.lua call."""
 BUCKET_LABELS = (*(str(b) for b in DURATION_BUCKETS_MS), "+Inf")
 _BUCKET_ARGS = tuple(",".join(BUCKET_LABELS[i:]) for i in range(len(BUCKET_LABELS)))
 
@@ -47,6 +50,7 @@ class TypeOps:
         )
 
     def reserve(self, count: int, consumed: int, deadline: int, token: str) -> Call:
+        count = min(count, MAX_RESERVE)
         return ("reserve", self.reserve_keys, [count, consumed, deadline, token, self.job_type])
 
     @cached_property
@@ -58,9 +62,14 @@ class TypeOps:
     def _events(self) -> bytes:
         return self.keys.events.encode()
 
-    def activate(self, job_id: int, token: str, now: int, worker_id: str) -> Call:
-        keys = [self.keys.job(job_id), *self._activate_keys]
-        return ("activate", keys, [job_id, zid(job_id), token, now, worker_id, self._events])
+    def activate(self, jobs: Sequence[tuple[int, str]], token: str, now: int) -> Call:
+        """Activate the reserved ``jobs`` (``(id, workerId)`` pairs) in one call."""
+        keys: list[Key] = [*self._activate_keys]
+        args: list[Arg] = [token, now, self._events]
+        for job_id, worker_id in jobs:
+            keys.append(self.keys.job(job_id))
+            args += (job_id, zid(job_id), worker_id)
+        return ("activate", keys, args)
 
     @cached_property
     def _complete_keys(self) -> list[Key]:
@@ -80,9 +89,12 @@ class TypeOps:
         )
 
     def complete(self, held: Held, now: int, result_json: str) -> Call:
+        """One job's completion; the ``Finisher`` merges those of a type into one call
+        (complete.lua takes KEYS/ARGV of many jobs after the shared ones)."""
         k, job_id = self.keys, held.job_id
         duration = max(0, now - held.started_at)
         args: list[Arg] = [
+            self._events,
             job_id,
             zid(job_id),
             held.token,
@@ -90,11 +102,10 @@ class TypeOps:
             now,
             duration,
             result_json,
-            self._events,
             now // 60_000,
             buckets_for(duration),
         ]
-        return ("complete", [k.job(job_id), k.log(job_id), *self._complete_keys], args)
+        return ("complete", [*self._complete_keys, k.job(job_id), k.log(job_id)], args)
 
     @cached_property
     def _fail_keys(self) -> list[Key]:

@@ -1,59 +1,124 @@
--- complete: a job's handler succeeded; all of Kue's bookkeeping at once, fenced by the lease.
--- KEYS[1] job hash  KEYS[2] q:job:<id>:log  KEYS[3] q:jobs  KEYS[4] q:jobs:active
--- KEYS[5] q:jobs:<type>:active  KEYS[6] q:jobs:complete  KEYS[7] q:jobs:<type>:complete
--- KEYS[8] q:pykue:leases  KEYS[9] q:pykue:owners  KEYS[10] q:stats:work-time
--- KEYS[11] q:pykue:stats:completed  KEYS[12] q:pykue:history:complete
--- KEYS[13] q:pykue:stats:duration
--- ARGV[1] id  ARGV[2] zid  ARGV[3] fencing token  ARGV[4] workerId  ARGV[5] now (ms)
--- ARGV[6] duration (ms)  ARGV[7] result JSON ('' = none)  ARGV[8] events channel
--- ARGV[9] minute (now // 60000)  ARGV[10] the duration buckets this run counts in, comma-separated
--- ("250,500,...,+Inf": the histogram is cumulative)
--- Returns 1, or 0 if the lease was lost (the job was recovered or moved): nothing is written.
-local id, zid, token, now, duration = ARGV[1], ARGV[2], ARGV[3], ARGV[5], tonumber(ARGV[6])
-local owner = redis.call('HGET', KEYS[9], zid)
-local f = redis.call('HMGET', KEYS[1], 'state', 'workerId', 'priority', 'attempts',
-  'max_attempts', 'removeOnComplete', 'type')
-if owner ~= token or f[1] ~= 'active' or f[2] ~= ARGV[4] then
-  if owner == token then
-    redis.call('ZREM', KEYS[8], zid)
-    redis.call('HDEL', KEYS[9], zid)
+-- complete: handlers of one type succeeded; all of Kue's bookkeeping for a batch of jobs at once,
+-- each job fenced by its own lease (a job whose lease was lost is skipped, the others written).
+-- KEYS[1] q:jobs  KEYS[2] q:jobs:active  KEYS[3] q:jobs:<type>:active  KEYS[4] q:jobs:complete
+-- KEYS[5] q:jobs:<type>:complete  KEYS[6] q:pykue:leases  KEYS[7] q:pykue:owners
+-- KEYS[8] q:stats:work-time  KEYS[9] q:pykue:stats:completed  KEYS[10] q:pykue:history:complete
+-- KEYS[11] q:pykue:stats:duration
+-- then 2 per job i = 0, 1, ...: KEYS[12+2i] job hash  KEYS[13+2i] q:job:<id>:log
+-- ARGV[1] events channel
+-- then 9 per job i: ARGV[2+9i] id  ARGV[3+9i] zid  ARGV[4+9i] fencing token  ARGV[5+9i] workerId
+-- ARGV[6+9i] now (ms)  ARGV[7+9i] duration (ms)  ARGV[8+9i] result JSON ('' = none)
+-- ARGV[9+9i] minute (now // 60000)  ARGV[10+9i] the duration buckets this run counts in,
+-- comma-separated ("250,500,...,+Inf": the histogram is cumulative)
+-- Returns one entry per job: 1, or 0 if its lease was lost (the job was recovered or moved):
+-- nothing is written for it. Index updates and counters of the batch are written with one
+-- command per key (the counters added up).
+local channel = ARGV[1]
+local done, scored, removed = {}, {}, {}
+-- Counters, added up over the batch: per type, per minute, per (type, bucket list).
+local work, types, minutes, runs, spans = 0, {}, {}, {}, {}
+local function push(list, ...)
+  for _, v in ipairs({...}) do list[#list + 1] = v end
+end
+-- counts[name] is a total; counts[1..] lists the names in first-seen order (names are strings).
+local function bump(counts, name, n)
+  if counts[name] then
+    counts[name] = counts[name] + n
+  else
+    counts[name] = n
+    counts[#counts + 1] = name
   end
-  return 0
 end
-local priority, jtype = tonumber(f[3]) or 0, f[7]
-redis.call('HSET', KEYS[1], 'duration', duration, 'progress', 100, 'updated_at', now,
-  'state', 'complete')
-local result = 'null'
-if ARGV[7] ~= '' then
-  redis.call('HSET', KEYS[1], 'result', ARGV[7])
-  result = ARGV[7]
+
+local function count(jtype, a, duration)
+  work = work + duration
+  bump(types, jtype, 1)
+  bump(minutes, ARGV[a + 7], 1)
+  bump(runs, jtype .. '\0' .. ARGV[a + 8], 1)
+  bump(spans, jtype, duration)
 end
-redis.call('ZREM', KEYS[4], zid)
-redis.call('ZREM', KEYS[5], zid)
-redis.call('ZADD', KEYS[6], priority, zid)
-redis.call('ZADD', KEYS[7], priority, zid)
-local made, max = tonumber(f[4]) or 0, tonumber(f[5])
-if max and made < max then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
-redis.call('ZREM', KEYS[8], zid)
-redis.call('HDEL', KEYS[9], zid)
-redis.call('INCRBY', KEYS[10], duration)
-redis.call('HINCRBY', KEYS[11], jtype, 1)
-redis.call('HINCRBY', KEYS[12], ARGV[9], 1)
-for le in string.gmatch(ARGV[10], '[^,]+') do
-  redis.call('HINCRBY', KEYS[13], jtype .. '|' .. le, 1)
+
+local function write_counters()
+  redis.call('INCRBY', KEYS[8], work)
+  for _, jtype in ipairs(types) do
+    local n = types[jtype]
+    redis.call('HINCRBY', KEYS[9], jtype, n)
+    redis.call('HINCRBY', KEYS[11], jtype .. '|sum', spans[jtype])
+    redis.call('HINCRBY', KEYS[11], jtype .. '|count', n)
+  end
+  for _, minute in ipairs(minutes) do
+    redis.call('HINCRBY', KEYS[10], minute, minutes[minute])
+  end
+  local buckets = {}
+  for _, run in ipairs(runs) do
+    local cut = string.find(run, '\0', 1, true)
+    local jtype, n = string.sub(run, 1, cut - 1), runs[run]
+    for le in string.gmatch(string.sub(run, cut + 1), '[^,]+') do
+      bump(buckets, jtype .. '|' .. le, n)
+    end
+  end
+  for _, field in ipairs(buckets) do
+    redis.call('HINCRBY', KEYS[11], field, buckets[field])
+  end
 end
-redis.call('HINCRBY', KEYS[13], jtype .. '|sum', duration)
-redis.call('HINCRBY', KEYS[13], jtype .. '|count', 1)
-if f[6] and f[6] ~= '' then
-  redis.call('ZREM', KEYS[6], zid)
-  redis.call('ZREM', KEYS[7], zid)
-  redis.call('ZREM', KEYS[3], zid)
-  redis.call('DEL', KEYS[2], KEYS[1])
+
+local function complete(job, log, a)
+  local id, zid, token, now, duration = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 4],
+    tonumber(ARGV[a + 5])
+  local owner = redis.call('HGET', KEYS[7], zid)
+  local f = redis.call('HMGET', job, 'state', 'workerId', 'priority', 'attempts',
+    'max_attempts', 'removeOnComplete', 'type')
+  if owner ~= token or f[1] ~= 'active' or f[2] ~= ARGV[a + 3] then
+    if owner == token then push(done, zid) end
+    return 0
+  end
+  local jtype, result = f[7], ARGV[a + 6]
+  local made, max = tonumber(f[4]) or 0, tonumber(f[5])
+  local fields = {'duration', duration, 'progress', 100, 'updated_at', now, 'state', 'complete'}
+  if result ~= '' then
+    fields[9], fields[10] = 'result', result
+  else
+    result = 'null'
+  end
+  if max and made < max then
+    local n = #fields
+    fields[n + 1], fields[n + 2] = 'attempts', made + 1
+  end
+  redis.call('HSET', job, unpack(fields))
+  push(done, zid)
+  push(scored, tonumber(f[3]) or 0, zid)
+  count(jtype, a, duration)
+  redis.call('PUBLISH', channel,
+    '{"id":' .. id .. ',"event":"complete","args":["complete",' .. result .. ',null]}')
+  if f[6] and f[6] ~= '' then
+    push(removed, zid)
+    redis.call('DEL', log, job)
+    redis.call('PUBLISH', channel,
+      '{"id":' .. id .. ',"event":"remove","args":["remove",' .. cjson.encode(jtype) .. ']}')
+  end
+  return 1
 end
-redis.call('PUBLISH', ARGV[8],
-  '{"id":' .. id .. ',"event":"complete","args":["complete",' .. result .. ',null]}')
-if f[6] and f[6] ~= '' then
-  redis.call('PUBLISH', ARGV[8],
-    '{"id":' .. id .. ',"event":"remove","args":["remove",' .. cjson.encode(jtype) .. ']}')
+
+local out = {}
+for i = 0, (#KEYS - 11) / 2 - 1 do
+  out[i + 1] = complete(KEYS[12 + 2 * i], KEYS[13 + 2 * i], 2 + 9 * i)
 end
-return 1
+if #done > 0 then
+  redis.call('ZREM', KEYS[6], unpack(done))
+  redis.call('HDEL', KEYS[7], unpack(done))
+end
+if #scored > 0 then
+  local zids = {}
+  for i = 2, #scored, 2 do zids[#zids + 1] = scored[i] end
+  redis.call('ZREM', KEYS[2], unpack(zids))
+  redis.call('ZREM', KEYS[3], unpack(zids))
+  redis.call('ZADD', KEYS[4], unpack(scored))
+  redis.call('ZADD', KEYS[5], unpack(scored))
+end
+if #removed > 0 then
+  redis.call('ZREM', KEYS[4], unpack(removed))
+  redis.call('ZREM', KEYS[5], unpack(removed))
+  redis.call('ZREM', KEYS[1], unpack(removed))
+end
+if #types > 0 then write_counters() end
+return out
