@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis
+from playwright.async_api import Browser
 
 from pykue import Queue, Settings
+from tests.support.browser import chromium
 from tests.support.redis_server import RedisServer
 
 
@@ -44,3 +46,10 @@ def sync_redis(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     yield client
     client.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium (the system's), for the browser, RPC and end-to-end tests."""
+    async with chromium() as launched:
+        yield launched

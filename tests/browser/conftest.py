@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from pykue import Queue, Settings
 from pykue.web import create_app
 
-CHROMIUM = os.environ.get("PYKUE_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 # Every expectation polls until it holds; the deadline only bounds a hang, so it is generous
 # (a loaded 2-core machine can take seconds to render).
@@ -36,14 +24,6 @@ async def server(queue: Queue, settings: Settings) -> AsyncIterator[TestServer]:
     await test_server.start_server()
     yield test_server
     await test_server.close()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -22,21 +22,12 @@ import pytest
 
 from pykue.rpc.client import Client
 from tests.e2e.serve_process import ROOT, ServeProcess
+from tests.support.browser import chromium
 from tests.support.redis_server import free_port
 
 HERE = Path(__file__).parent
 NODE_MODULES = ROOT / "tests" / "node" / "node_modules"
 EXAMPLE = "examples/thumbnails.py:queue"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -95,24 +86,18 @@ def echo_done(body: list[dict[str, Any]]) -> bool:
 
 
 async def screenshot_dashboard(url: str, job_id: int) -> str:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page()
-            await page.goto(url + "/complete")
-            await page.get_by_text(f"#{job_id}").first.wait_for(timeout=30000)
-            await page.wait_for_function(
-                "document.querySelector('#count-complete').textContent.trim() === '1'",
-                timeout=30000,
-            )
-            out = ROOT / "test-output"
-            out.mkdir(exist_ok=True)
-            await page.screenshot(path=str(out / "serve-dashboard.png"), full_page=True)
-            return await page.title()
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(url + "/complete")
+        await page.get_by_text(f"#{job_id}").first.wait_for(timeout=30000)
+        await page.wait_for_function(
+            "document.querySelector('#count-complete').textContent.trim() === '1'",
+            timeout=30000,
+        )
+        out = ROOT / "test-output"
+        out.mkdir(exist_ok=True)
+        await page.screenshot(path=str(out / "serve-dashboard.png"), full_page=True)
+        return await page.title()
 
 
 async def test_the_whole_system(served: ServeProcess, data_dir: Path) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, async_playwright
 
 from pykue import Queue, Settings
 from pykue.rpc import RpcOptions, SockJSOptions, create_app
@@ -52,24 +51,3 @@ async def rpc(queue: Queue, settings: Settings) -> AsyncIterator[RpcServer]:
     async with aiohttp.ClientSession() as http:
         yield RpcServer(base, http, app)
     await runner.cleanup()
-
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
