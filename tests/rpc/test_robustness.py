@@ -164,3 +164,21 @@ async def test_redis_down_gets_answers_not_crashes() -> None:
     finally:
         await runner.cleanup()
         await queue.close()
+
+
+async def test_a_job_is_saved_even_if_the_caller_hangs_up_at_once(
+    rpc: RpcServer, queue: Queue
+) -> None:
+    ws = await raw(rpc)
+    for n in range(20):
+        await ws.send_str(dnode_line("echo", [f"hang up {n}", "[Function]"], {"0": ["1"]}))
+    await ws.close()  # the connection's tasks are cancelled now; the accepted jobs must survive
+    wanted = [{"title": "echo", "data": f"hang up {n}"} for n in range(20)]
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        datas = [j.data for j in await queue.range()]
+        if all(w in datas for w in wanted):
+            break
+        assert asyncio.get_running_loop().time() < deadline, f"jobs lost: {datas}"
+        await asyncio.sleep(0.05)
+    await still_serving(rpc)

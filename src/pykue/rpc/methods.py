@@ -15,6 +15,7 @@ With a token configured, only ``auth(token, cb(err))`` is exported until it succ
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import inspect
 import logging
@@ -134,7 +135,8 @@ class Api:
             data["data"] = to_json_value(args[0])
         log.info("%s", data.get("data"))
         try:
-            job = await self.queue.create("echo", data)
+            # Shielded: a job the server accepted is saved even if the caller hangs up now.
+            job = await asyncio.shield(self.queue.create("echo", data))
             log.info("%s", job.id)
         except Exception as exc:  # the seed answers even when the job was not saved
             log.warning("rpc: echo could not save its job: %s", exc)
@@ -161,7 +163,9 @@ class Api:
         data = to_json_value(params[1]) if len(params) > 1 else None
         try:
             options = _create_options(params[2] if len(params) > 2 else None)
-            job = await self.queue.create(job_type, {} if data is None else data, **options)
+            job = await asyncio.shield(
+                self.queue.create(job_type, {} if data is None else data, **options)
+            )
         except PykueError as exc:
             reply(error(str(exc)))
             return
