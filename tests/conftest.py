@@ -10,6 +10,7 @@ from playwright.async_api import Browser
 
 from pykue import Queue, Settings
 from tests.support.browser import chromium
+from tests.support.redis_cluster import RedisClusterNodes
 from tests.support.redis_server import RedisServer
 
 
@@ -53,3 +54,11 @@ async def browser() -> AsyncIterator[Browser]:
     """A headless Chromium (the system's), for the browser, RPC and end-to-end tests."""
     async with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[RedisClusterNodes]:
+    """A real 3-node Redis Cluster (same redis-server binary), shared by the cluster tests."""
+    nodes = RedisClusterNodes().start()
+    yield nodes
+    nodes.stop()

@@ -12,13 +12,6 @@ from pykue import Event, JobNotFound, Queue, Settings
 from tests.support.redis_cluster import RedisClusterNodes
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[RedisClusterNodes]:
-    nodes = RedisClusterNodes().start()
-    yield nodes
-    nodes.stop()
-
-
 @pytest.fixture
 async def cluster_queue(cluster: RedisClusterNodes) -> AsyncIterator[Queue]:
     settings = Settings.from_env(

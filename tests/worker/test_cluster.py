@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,13 +11,6 @@ from pykue.core.job import Job
 from pykue.worker import JobContext
 from tests.support.redis_cluster import RedisClusterNodes
 from tests.worker.conftest import running, settled, wait_for
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[RedisClusterNodes]:
-    nodes = RedisClusterNodes().start()
-    yield nodes
-    nodes.stop()
 
 
 @pytest.fixture
