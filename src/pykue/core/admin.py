@@ -1,7 +1,8 @@
 """Operator actions beyond Kue: guarded moves (retry, promote), bulk actions, bounded search.
 
-Each job move is the ``move_from`` script (one atomic step: the job moves only if it is still in
-the expected state). Bulk actions work in batches, so they never load a whole set at once.
+Each job move is the ``set_state`` script with an expected state (one atomic step: the job moves
+only if it is still in that state). Bulk actions work in batches, so they never load a whole set
+at once.
 """
 
 from __future__ import annotations
@@ -11,17 +12,13 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from pykue.core import codec
-from pykue.core.keys import STATES, Keys, strip_zid, zid
+from pykue.core.keys import strip_zid, zid
 from pykue.core.queue import Queue
 from pykue.core.states import JobState
 from pykue.errors import InvalidState, JobNotFound
 
 BATCH = 500
 SEARCH_WINDOW = 2000
-
-
-def _state_keys(keys: Keys, job_type: str) -> list[str]:
-    return [keys.state(s) for s in STATES] + [keys.type_state(job_type, s) for s in STATES]
 
 
 async def move_from(queue: Queue, job_id: int, expected: JobState, new: JobState) -> None:
@@ -39,12 +36,10 @@ async def move_from(queue: Queue, job_id: int, expected: JobState, new: JobState
 async def _move(
     queue: Queue, ids: Sequence[int], job_type: str, expected: JobState, new: JobState
 ) -> list[str | None]:
-    k, now = queue.keys, codec.now_ms()
     async with queue.client.pipeline(transaction=False) as pipe:
         for job_id in ids:
-            keys = [k.job(job_id), *_state_keys(k, job_type), k.tokens(job_type)]
-            args: list[str | int] = [job_id, zid(job_id), expected.value, new.value, now, k.events]
-            await queue.scripts.call("move_from", keys, args, pipe)
+            keys, args = queue.state_call(job_id, job_type, new.value, expected.value)
+            await queue.scripts.call("set_state", keys, args, pipe)
         replies = await pipe.execute()
     return [None if r is None else str(r) for r in replies]
 

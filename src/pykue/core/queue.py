@@ -332,16 +332,21 @@ class Queue:
             self.keys.type_state(job_type, s) for s in STATES
         ]
 
+    def state_call(
+        self, job_id: int, job_type: str, new: str, expected: str = ""
+    ) -> tuple[list[str], list[str | int]]:
+        """KEYS and ARGV of the ``set_state`` script (for callers that pipeline it); with
+        ``expected``, the job moves only if it is in that state."""
+        k = self.keys
+        keys = [k.job(job_id), *self._state_keys(job_type), k.tokens(job_type), k.leases, k.owners]
+        enqueue = Event(job_id, "enqueue", (job_type,)).encode()
+        return keys, [job_id, zid(job_id), new, codec.now_ms(), k.events, enqueue, expected]
+
     async def set_state(self, job_id: int | str, state: str | JobState) -> str:
         """Move a job to ``state``; returns its previous state. Idempotent."""
         number, new = _job_id(job_id), JobState.parse(state).value
-        job_type = await self._type_of(number)
-        k = self.keys
-        keys = [k.job(number), *self._state_keys(job_type), k.tokens(job_type), k.leases, k.owners]
-        enqueue = Event(number, "enqueue", (job_type,)).encode()
-        old = await self.scripts.call(
-            "set_state", keys, [number, zid(number), new, codec.now_ms(), k.events, enqueue]
-        )
+        keys, args = self.state_call(number, await self._type_of(number), new)
+        old = await self.scripts.call("set_state", keys, args)
         if old is None:
             raise JobNotFound(job_id)
         return str(old)

@@ -5,7 +5,10 @@
 -- ARGV[1] id  ARGV[2] zid  ARGV[3] new state  ARGV[4] now (ms)  ARGV[5] events channel
 -- ARGV[6] the enqueue event message, published when the job enters inactive (optional: built
 --         here when absent)
--- Returns the old state ('' if none), or false if the job does not exist.
+-- ARGV[7] expected state (optional, '' = any): the job moves only if it is in this state
+--         (retry a failed job, promote a delayed one)
+-- Returns the old state ('' if none; the job moved if it differs from ARGV[3] and matches
+-- ARGV[7] when given), or false if the job does not exist.
 -- Unlike Kue, moving to the state a job is already in changes nothing (no second token), and
 -- a job taken out of active loses its worker's lease, so that worker cannot complete it.
 local order = {inactive = 0, active = 1, complete = 2, failed = 3, delayed = 4}
@@ -13,7 +16,8 @@ local zid, new, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local fields = redis.call('HMGET', KEYS[1], 'type', 'state', 'priority', 'ttl', 'promote_at')
 if not fields[1] then return false end
 local old, priority = fields[2] or '', tonumber(fields[3]) or 0
-if old == new then return old end
+local expected = ARGV[7] or ''
+if old == new or (expected ~= '' and old ~= expected) then return old end
 if order[old] then
   redis.call('ZREM', KEYS[2 + order[old]], zid)
   redis.call('ZREM', KEYS[7 + order[old]], zid)
